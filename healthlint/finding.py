@@ -1,0 +1,58 @@
+"""The result type: one immutable record per problem found."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+class Severity(str, enum.Enum):
+    """Ordered severities; a `str` so findings serialise as plain text."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    def raised(self) -> Severity:
+        """One level up, capped at error (REGULATIONS.md §4)."""
+        return _ORDER[min(self.rank + 1, len(_ORDER) - 1)]
+
+
+_ORDER = (Severity.INFO, Severity.WARNING, Severity.ERROR)
+_RANK = {s: i for i, s in enumerate(_ORDER)}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem at exact characters of the text given.
+
+    `start`/`end` are 0-based `str` offsets (end exclusive); `line`/`column` and
+    `end_line`/`end_column` are 1-based and count characters, `end_column` pointing at the
+    last flagged character. `text` is exactly `source[start:end]`.
+    """
+
+    rule: str
+    category: str
+    severity: str
+    message: str
+    start: int
+    end: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+    suggestion: str | None = None
+    basis: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @property
+    def sort_key(self) -> tuple[int, int, str]:
+        return (self.start, self.end, self.rule)
