@@ -85,7 +85,7 @@ def test_format_for_path() -> None:
 def test_normalize_maps_back_exactly() -> None:
     source = "彻 底 治 愈，根·治，徹底治癒，ＶＸ：ａｂｃ，138 0013 8000，2.3倍\u200b！"
     normalized = normalize(source)
-    assert "彻底治愈,根治,彻底治愈,vx:abc,13800138000,2.3倍!" == normalized.text
+    assert normalized.text == "彻底治愈,根治,彻底治愈,vx:abc,13800138000,2.3倍!"
     for i, char in enumerate(normalized.text):
         original = source[normalized.offsets.to_source(i)]
         assert normalize(original).text in (char, "") or original in "徹癒"
