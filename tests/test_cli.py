@@ -128,7 +128,10 @@ def test_never_writes_the_files_it_reads(capsys, article: Path) -> None:
 
 
 def test_console_script_help_does_not_import_jieba() -> None:
-    code = "import sys; from healthlint.cli import main\ntry: main(['--help'])\nexcept SystemExit: pass\nprint('jieba' in sys.modules)"
+    code = (
+        "import sys\nfrom healthlint.cli import main\n"
+        "try: main(['--help'])\nexcept SystemExit: pass\nprint('jieba' in sys.modules)"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )

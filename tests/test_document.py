@@ -98,7 +98,10 @@ def test_sentences_respect_quotes_and_lines() -> None:
 
 
 def test_reference_list_is_found_and_ends_at_prose() -> None:
-    text = "正文。\n参考文献\n[1] A. J Med. 2020;1:2.\n[2] 某某. 中华医学杂志, 2019.\n免责说明：仅供参考。"
+    text = (
+        "正文。\n参考文献\n[1] A. J Med. 2020;1:2.\n[2] 某某. 中华医学杂志, 2019.\n"
+        "免责说明：仅供参考。"
+    )
     result = layout(text, paragraph_per_line=True)
     assert result.references == {"1", "2"}
     assert result.in_references(text.index("[2]"))
