@@ -153,7 +153,7 @@ def iter_files(
     """
     walker = _Walker(tuple(exclude), tuple(e.lower() for e in extensions))
     for given in paths:
-        yield from walker.walk(Path(given))
+        yield from walker.walk(given)
 
 
 def input_format(path: str | os.PathLike[str], explicit: str | None = None) -> str:
@@ -342,8 +342,12 @@ class _Walker:
         self.extensions = extensions
         self.seen: set[tuple[int, int]] = set()
 
-    def walk(self, given: Path) -> Iterator[Path | InputError]:
-        name = str(given)
+    def walk(self, given: str | os.PathLike[str]) -> Iterator[Path | InputError]:
+        name = os.fspath(given)
+        if not name:  # Path("") would silently mean the current folder
+            yield InputError("empty path")
+            return
+        given = Path(name)
         try:
             st = given.stat()
         except OSError as exc:
