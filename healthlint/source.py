@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from healthlint.document.model import FORMATS, format_for_path
 from healthlint.errors import InputError, UsageError
 
 __all__ = [
@@ -37,16 +38,6 @@ __all__ = [
 ]
 
 DEFAULT_EXTENSIONS = (".md", ".markdown", ".txt", ".html", ".htm")
-FORMATS = ("text", "markdown", "html")
-_FORMAT_BY_EXTENSION = {
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".mdown": "markdown",
-    ".mkd": "markdown",
-    ".html": "html",
-    ".htm": "html",
-    ".xhtml": "html",
-}
 _SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__"})
 
 # Longest first: the UTF-32-LE BOM starts with the UTF-16-LE one.
@@ -173,7 +164,7 @@ def input_format(path: str | os.PathLike[str], explicit: str | None = None) -> s
                 f"unknown input format {explicit!r}; choose one of {', '.join(FORMATS)}"
             )
         return explicit
-    return _FORMAT_BY_EXTENSION.get(os.path.splitext(os.fspath(path))[1].lower(), "text")
+    return format_for_path(path)
 
 
 # -- decoding ---------------------------------------------------------------------------------
