@@ -24,6 +24,31 @@ T = TypeVar("T")
 _CLAUSE_MARKS = re.compile(r"[,，、:：;；()（）\n。!?…]")
 _CLAUSE_MAX = 80  # a clause longer than this is treated as ending here
 
+# A rule's regex gets this long per text (plus a second per million characters), so a
+# catastrophic pattern in a user's pack costs bounded time instead of hanging the run.
+REGEX_SECONDS = 2.0
+
+
+class RegexTimeout(Exception):
+    """A rule regex ran past its time limit on this text (raised inside the engine only)."""
+
+    def __init__(self, pattern: str, seconds: float) -> None:
+        super().__init__(pattern, seconds)
+        self.pattern = pattern
+        self.seconds = seconds
+
+
+def timed_finditer(
+    pattern: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None
+) -> list[regex.Match[str]]:
+    """All matches of `pattern` in `text[pos:endpos]`, or `RegexTimeout` past the limit."""
+    seconds = REGEX_SECONDS + len(text) / 1_000_000
+    end = len(text) if endpos is None else endpos
+    try:
+        return list(pattern.finditer(text, pos, end, timeout=seconds))
+    except TimeoutError:
+        raise RegexTimeout(pattern.pattern, seconds) from None
+
 
 class Analysis:
     def __init__(
@@ -59,10 +84,19 @@ class Analysis:
             yield from self._by_term.get(term, ())
 
     def finditer(self, pattern: regex.Pattern[str]) -> list[regex.Match[str]]:
-        """All matches of a regex over the text, shared by every rule that uses it."""
-        return self.cached(
-            ("regex", pattern.pattern, pattern.flags), lambda: list(pattern.finditer(self.text))
-        )
+        """All matches of a regex over the text, shared by every rule that uses it. A time-out
+        is remembered too, so a slow pattern shared by several rules costs its limit once."""
+
+        def run() -> list[regex.Match[str]] | RegexTimeout:
+            try:
+                return timed_finditer(pattern, self.text)
+            except RegexTimeout as exc:
+                return exc
+
+        result = self.cached(("regex", pattern.pattern, pattern.flags), run)
+        if isinstance(result, RegexTimeout):
+            raise result
+        return result
 
     def scope(self, name: str, start: int, end: int, window: int = 0) -> tuple[int, int]:
         """The span of the clause, sentence, paragraph, window or document around a hit."""
