@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import NoReturn, TextIO
 
 from healthlint.config import Config
-from healthlint.errors import HealthlintError, UsageError
+from healthlint.errors import HealthlintError, RuleTimeoutError, UsageError
 from healthlint.finding import Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -165,7 +165,17 @@ def _lint(argv: list[str], out: TextIO, err: TextIO) -> int:
             print(f"healthlint: {exc}", file=err)
             errors += 1
             continue
-        report = Report(name, source.text, linter.lint(source.text, format=fmt))
+        try:
+            findings = linter.lint(source.text, format=fmt)
+        except RuleTimeoutError as exc:
+            # Said once, then the slow rules are dropped so they cannot stall every file.
+            for error in exc.errors:
+                print(f"healthlint: {error} (on {name}; rule skipped from here on)", file=err)
+            errors += len(exc.errors)
+            findings = exc.findings
+            config = config.with_options(ignore=(*config.ignore, *exc.rules))
+            linter = Linter(config)
+        report = Report(name, source.text, findings)
         formatter.file(report)
         reports.append(report)
     formatter.finish(reports)
