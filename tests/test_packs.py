@@ -19,33 +19,23 @@ import pytest
 import regex
 import yaml
 
+from healthlint.finding import CATEGORIES
+from healthlint.vocabulary import REGEX_PREFIX
+
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 PACKS = sorted(RULES_DIR.glob("*.yaml"))
-CATEGORIES = frozenset(
-    {
-        "overclaim",
-        "unsupported-statistic",
-        "share-solicitation",
-        "commercial-contact",
-        "missing-disclaimer",
-        "endorsement",
-        "fear-appeal",
-    }
-)
 SEVERITIES = frozenset({"error", "warning", "info"})
 KEBAB = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
-# Options whose entries are regexes, and the named group each must define (None: no group).
+# Options whose entries are all regexes, and the named group each must define (None: none).
 REGEX_OPTIONS = {
     "patterns": None,
     "quantities": None,
     "not_quantities": None,
-    "citations": None,
     "failure": "claim",
-    "promotion": None,
-    "advice": None,
-    "disclaimers": None,
+    "markers": "ref",
 }
-WORD_OPTIONS = ("terms", "exceptions")
+# Word lists: literal terms, `re:` regexes and `@lexicon` references.
+WORD_OPTIONS = ("terms", "exceptions", "citations", "promotion", "advice", "disclaimers")
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -79,6 +69,11 @@ def _strings(value: Any) -> list[str]:
     if value is None:
         return []
     return [value] if isinstance(value, str) else list(value)
+
+
+def _special(word: str) -> bool:
+    """A lexicon reference or a regex, not a literal term."""
+    return word.startswith(("@", REGEX_PREFIX))
 
 
 def test_packs_exist() -> None:
@@ -117,9 +112,9 @@ def test_word_lists_have_no_duplicates(pack: str, rule: dict[str, Any]) -> None:
 @pytest.mark.parametrize(("pack", "rule"), RULES, ids=RULE_IDS)
 def test_no_term_is_silenced_by_its_own_exceptions(pack: str, rule: dict[str, Any]) -> None:
     """A term that contains one of its rule's exceptions could never be reported."""
-    exceptions = _strings(rule.get("exceptions"))
+    exceptions = [e for e in _strings(rule.get("exceptions")) if not _special(e)]
     for term in _strings(rule.get("terms")):
-        if term.startswith("@"):
+        if _special(term):
             continue
         assert [exc for exc in exceptions if exc in term] == [], term
 
@@ -128,13 +123,14 @@ def test_no_term_is_silenced_by_its_own_exceptions(pack: str, rule: dict[str, An
 def test_regexes_compile_with_their_groups(pack: str, rule: dict[str, Any]) -> None:
     for key, group in REGEX_OPTIONS.items():
         for source in _strings(rule.get(key)):
-            if source.startswith("@"):
-                continue
             compiled = regex.compile(source)
             if group:
                 assert group in compiled.groupindex, f"{key}: {source} has no {group} group"
-    if "markers" in rule:
-        assert "ref" in regex.compile(rule["markers"]).groupindex
+    words = [w for key in WORD_OPTIONS for w in _strings(rule.get(key))]
+    words += [w for c in _conditions(rule) for w in _strings(c.get("any"))]
+    for word in words:
+        if word.startswith(REGEX_PREFIX):
+            regex.compile(word[len(REGEX_PREFIX) :])
 
 
 @pytest.mark.parametrize(("pack", "rule"), RULES, ids=RULE_IDS)
@@ -144,7 +140,7 @@ def test_written_in_simplified_lower_case(pack: str, rule: dict[str, Any]) -> No
     words = [*_strings(rule.get("terms")), *_strings(rule.get("exceptions"))]
     for condition in _conditions(rule):
         words.extend(_strings(condition.get("any")))
-    for word in words:
+    for word in (w for w in words if not _special(w)):
         assert to_simplified.convert(word) == word, word
         assert word == word.lower(), word
 
@@ -157,14 +153,15 @@ def test_lexicon_names_unique_and_entries_clean() -> None:
         assert words, name
         duplicated = [word for word, n in Counter(words).items() if n > 1]
         assert duplicated == [], name
-        assert all(to_simplified.convert(word) == word for word in words), name
+        literal = [word for word in words if not _special(word)]
+        assert all(to_simplified.convert(word) == word for word in literal), name
 
 
 def test_lexicon_references_resolve() -> None:
     defined = {name for _, name, _ in _lexicons()}
     used = set()
     for _, rule in RULES:
-        for key in (*WORD_OPTIONS, "promotion", "advice", "disclaimers"):
+        for key in WORD_OPTIONS:
             used.update(w[1:] for w in _strings(rule.get(key)) if w.startswith("@"))
         for condition in _conditions(rule):
             used.update(w[1:] for w in _strings(condition.get("any")) if w.startswith("@"))
