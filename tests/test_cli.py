@@ -84,7 +84,8 @@ def test_errors_are_one_line_and_exit_2(
     monkeypatch.chdir(tmp_path)
     code, _, err = run(capsys, *args)
     assert code == 2
-    assert err.count("\n") == 1 and err.startswith("healthlint: ") and "Traceback" not in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith(("healthlint: ", "missing-file.md: "))
 
 
 def test_bad_file_beside_good_file(capsys, tmp_path: Path, article: Path) -> None:
