@@ -53,6 +53,18 @@ def test_big5_is_not_read_as_gb18030() -> None:
     assert source.encode() == data
 
 
+@pytest.mark.parametrize("text", ["ó\t", "中医（Zhōngyī）认为", "“”", "Café 咖啡因"])
+def test_short_or_mixed_gb18030_is_not_read_as_big5(text: str) -> None:
+    assert decode(text.encode("gb18030")).text == text
+
+
+def test_big5_duplicate_codes_are_flagged_as_not_round_tripping() -> None:
+    assert decode(TRADITIONAL.encode("big5")).round_trips
+    twin = decode(TRADITIONAL.encode("big5") + b"\xa2\xcc")  # 十 again, encoded as A4 51
+    assert twin.text.endswith("十")
+    assert not twin.round_trips
+
+
 def test_traditional_text_in_gb18030_stays_gb18030() -> None:
     assert decode(TRADITIONAL.encode("gb18030")).text == TRADITIONAL
 
@@ -93,8 +105,20 @@ def test_bomless_utf16_with_ascii_is_recognised() -> None:
         ("Café crème brûlée".encode("latin-1"), r"cannot decode byte 0xe9 at offset 3"),
         (("これは日本語の文章です。" * 4).encode("shift_jis"), "not GB18030 or Big5"),
         (CLAIM.encode()[:-1], "cannot decode"),
+        ((CLAIM + "\x00").encode(), "binary file"),
+        ("ab\x00cd".encode("utf-16-le"), "binary file"),
     ],
-    ids=["nul-controls", "all-bytes", "controls", "broken-utf8", "latin1", "shift-jis", "cut"],
+    ids=[
+        "nul-controls",
+        "all-bytes",
+        "controls",
+        "broken-utf8",
+        "latin1",
+        "shift-jis",
+        "cut",
+        "stray-nul",
+        "utf16-nul-char",
+    ],
 )
 def test_refuses_binary_and_undecodable(data: bytes, message: str) -> None:
     with pytest.raises(InputError, match=message) as info:
