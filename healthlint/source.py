@@ -93,7 +93,7 @@ def decode(data: bytes, *, path: str = "<bytes>", encoding: str | None = None) -
     if encoding is not None:
         return _decode_as(data, _codec_name(encoding, path), path)
     for bom, codec in _BOMS:
-        if data.startswith(bom):
+        if data.startswith(bom) and (not codec.startswith("utf-32") or _looks_utf32(data, codec)):
             return _decode_as(data, codec, path)
     if b"\x00" in data:
         return _decode_bomless_utf16(data, path)
@@ -219,6 +219,13 @@ def _decode_as(data: bytes, codec: str, path: str) -> Source:
         raise _undecodable(path, exc, len(bom), f"not {codec}") from None
     _refuse_control_text(text, path)
     return _source(path, text, codec, bom)
+
+
+def _looks_utf32(data: bytes, codec: str) -> bool:
+    """FF FE 00 00 also starts UTF-16-LE text whose first character is NUL; UTF-32 it is only
+    if every code unit is at most U+10FFFF: a zero top byte and a plane byte up to 0x10."""
+    top, plane = (data[7::4], data[6::4]) if codec == "utf-32-le" else (data[4::4], data[5::4])
+    return len(data) % 4 == 0 and top.count(0) == len(top) and max(plane, default=0) <= 0x10
 
 
 def _decode_bomless_utf16(data: bytes, path: str) -> Source:

@@ -2,8 +2,8 @@
 
 The strategies mix real trigger words with noise, markup, zero-width characters, full-width
 forms and traditional characters, so the properties are exercised on texts that do give
-findings. ``HEALTHLINT_HYPOTHESIS_EXAMPLES`` sets the examples per property (default: a few
-hundred locally, more in CI through the ``ci`` profile; see docs/testing.md).
+findings. ``HEALTHLINT_HYPOTHESIS_EXAMPLES`` sets the examples per property (default 2,000; see
+docs/testing.md).
 """
 
 from __future__ import annotations
@@ -15,26 +15,19 @@ import random
 import re
 
 import pytest
-from hypothesis import HealthCheck, find, given, settings
+from hypothesis import HealthCheck, assume, find, given, settings
 from hypothesis import strategies as st
 
 from healthlint import Finding, Linter
+from healthlint.errors import InputError
+from healthlint.source import decode
 
-_EXAMPLES = int(os.environ.get("HEALTHLINT_HYPOTHESIS_EXAMPLES", "0"))
-settings.register_profile(
-    "default", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
-settings.register_profile(
-    "ci", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
-settings.register_profile(
-    "env",
-    max_examples=_EXAMPLES or 1,
+# A few thousand examples per property by default (what CI runs); a long run sets the variable.
+# Applied per test, so other modules' Hypothesis settings are left alone.
+EXAMPLES = settings(
+    max_examples=int(os.environ.get("HEALTHLINT_HYPOTHESIS_EXAMPLES", "2000")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
-settings.load_profile(
-    "env" if _EXAMPLES else os.environ.get("HEALTHLINT_HYPOTHESIS_PROFILE", "default")
 )
 
 TRIGGERS = (
@@ -214,21 +207,25 @@ def _check_positions(text: str, findings: list[Finding]) -> None:
         assert f.severity in ("error", "warning", "info"), f
 
 
+@EXAMPLES
 @given(text=ANY_TEXT)
 def test_plain_text_never_raises_and_positions_hold(linter: Linter, text: str) -> None:
     _check_positions(text, linter.lint(text, format="text"))
 
 
+@EXAMPLES
 @given(text=MARKDOWN_TEXT)
 def test_markdown_never_raises_and_positions_hold(linter: Linter, text: str) -> None:
     _check_positions(text, linter.lint(text, format="markdown"))
 
 
+@EXAMPLES
 @given(text=HTML_TEXT)
 def test_html_never_raises_and_positions_hold(linter: Linter, text: str) -> None:
     _check_positions(text, linter.lint(text, format="html"))
 
 
+@EXAMPLES
 @given(text=LF_PROSE, fmt=st.sampled_from(("text", "markdown")))
 def test_crlf_gives_the_same_findings_as_lf(linter: Linter, text: str, fmt: str) -> None:
     crlf = text.replace("\n", "\r\n")
@@ -274,3 +271,56 @@ def test_one_linter_from_eight_threads_equals_serial(linter: Linter) -> None:
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         threaded = list(pool.map(lint, texts))
     assert threaded == serial
+
+
+# -- decoding ---------------------------------------------------------------------------------
+
+SIMPLIFIED = st.lists(
+    st.sampled_from(TRIGGERS + INNOCENT + PUNCTUATION + BREAKS[:4]), min_size=1, max_size=30
+).map("".join)
+TRADITIONAL_TEXT = st.lists(
+    st.sampled_from((*TRADITIONAL, "高血壓", "糖尿病", "研究顯示", "醫生")), min_size=1, max_size=30
+).map(lambda pieces: "，".join(pieces) + "。")
+
+
+@EXAMPLES
+@given(data=st.binary(max_size=300))
+def test_decode_refuses_or_round_trips_any_bytes(data: bytes) -> None:
+    try:
+        source = decode(data)
+    except InputError:
+        return
+    assert "\ufeff" not in source.text[:1]
+    if source.round_trips:
+        assert source.encode() == data
+
+
+@EXAMPLES
+@given(text=ANY_TEXT, codec=st.sampled_from(("utf-8", "utf-8-sig", "utf-16", "utf-32")))
+def test_unicode_text_decodes_to_itself_or_is_called_binary(text: str, codec: str) -> None:
+    # A UTF-16 BOM and a NUL read as the UTF-32 BOM; NULs without a BOM may be UTF-16.
+    assume(not (codec == "utf-16" and text[:1] == "\x00"))
+    assume(not (codec == "utf-8" and "\x00" in text))
+    data = text.encode(codec)
+    try:
+        source = decode(data)
+    except InputError as exc:
+        assert "binary file" in exc.message
+        return
+    # a leading U+FEFF written without a BOM of its own reads as the BOM
+    assert source.text == (text.removeprefix("\ufeff") if codec == "utf-8" else text)
+    assert source.encode() == data
+
+
+@EXAMPLES
+@given(text=SIMPLIFIED)
+def test_gb18030_text_is_detected(text: str) -> None:
+    source = decode(text.encode("gb18030"))
+    assert source.text == text
+    assert source.encode() == text.encode("gb18030")
+
+
+@EXAMPLES
+@given(text=TRADITIONAL_TEXT)
+def test_big5_text_is_detected(text: str) -> None:
+    assert decode(text.encode("big5")).text == text

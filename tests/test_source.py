@@ -45,6 +45,12 @@ def test_decodes_and_round_trips(data: bytes, encoding: str, bom: bytes) -> None
     assert source.encode() == data
 
 
+def test_utf16_starting_with_nul_is_not_utf32() -> None:
+    with pytest.raises(InputError, match="binary"):
+        decode("\x00\x00abc".encode("utf-16"))
+    assert decode("\U0001f600ab".encode("utf-32")).encoding == "utf-32-le"
+
+
 def test_big5_is_not_read_as_gb18030() -> None:
     data = TRADITIONAL.encode("big5")
     data.decode("gb18030")  # it would decode, as mojibake
