@@ -73,6 +73,8 @@ INNOCENT = (
     "参考文献\n1. Smith J. Lancet. 2020.\n",
 )
 TRADITIONAL = ("徹底治癒", "根治", "永不復發", "藥到病除", "革命性", "掃碼添加微信", "點個讚")
+# characters whose case folding or compatibility form is longer or shorter than they are
+TRICKY = ("İ", "ﬁ", "㎏", "ß", "½", "\u0301", "\U0001f600", "\u00ad", "\ufe0f", "\u3000", "Ⅻ", "①")
 FULL_WIDTH = (
     "１００％有效",
     "２．３倍",
@@ -94,7 +96,7 @@ def _pieces(*extra: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         st.one_of(
             st.sampled_from(TRIGGERS),
             st.sampled_from(INNOCENT),
-            st.sampled_from(TRADITIONAL + FULL_WIDTH),
+            st.sampled_from(TRADITIONAL + FULL_WIDTH + TRICKY),
             st.sampled_from(PUNCTUATION + BREAKS),
             st.text(NOISE_CHARS, max_size=8),
             *extra,
@@ -135,6 +137,11 @@ MARKDOWN = st.sampled_from(
         "\n| a | b |\n|---|---|\n",
         "[^1]",
         "\n[1]: http://example.com\n",
+        "\n===\n",
+        "\n<div>\n",
+        "---\ntitle: 彻底治愈\n---\n",
+        "\n## 参考文献\n1. 王某. 中华医学杂志. 2020.\n",
+        "\n免责声明：本文仅供参考，不构成医疗建议。\n",
     )
 )
 HTML = st.sampled_from(
