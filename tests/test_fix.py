@@ -1,0 +1,118 @@
+"""Fixes: only the flagged spans change; encoding, BOM, line endings and mode survive."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from handmade import finding_at
+
+from healthlint.errors import InputError, RuleError
+from healthlint.fix import Fix, apply_fixes, encode_like, fixes_of, unified_diff, write_atomic
+
+TEXT = "本品可彻底治愈糖尿病。\r\n记得转发到朋友圈！\r\n"
+FIXES = {"cure-promise": Fix("有助于改善"), "share": Fix("")}
+
+
+def findings(text: str = TEXT) -> list:
+    return [
+        finding_at(text, "彻底治愈"),
+        finding_at(text, "记得转发到朋友圈", rule="share", category="share-solicitation"),
+    ]
+
+
+def test_parse_fix_values() -> None:
+    assert Fix.parse(None) is None
+    assert Fix.parse("delete") == Fix("")
+    assert Fix.parse({"replace": "有助于"}) == Fix("有助于")
+    for bad in ("remove", {"replace": ""}, {"replace": 3}, {"replace": "a", "x": 1}):
+        with pytest.raises(RuleError):
+            Fix.parse(bad, rule="r")
+
+
+def test_fixes_of_rules_reads_their_fix_attribute() -> None:
+    class Rule:
+        def __init__(self, id: str, fix: object) -> None:
+            self.id, self.fix = id, fix
+
+    assert fixes_of([Rule("a", "delete"), Rule("b", None), Rule("c", Fix("x"))]) == {
+        "a": Fix(""),
+        "c": Fix("x"),
+    }
+
+
+def test_apply_replaces_and_deletes_only_the_spans() -> None:
+    new, applied = apply_fixes(TEXT, findings(), FIXES)
+    assert new == "本品可有助于改善糖尿病。\r\n！\r\n"
+    assert len(applied) == 2
+
+
+def test_rules_without_fix_and_overlaps_are_left() -> None:
+    overlapping = finding_at(TEXT, "治愈糖尿病", rule="share")
+    no_fix = finding_at(TEXT, "糖尿病", rule="other")
+    new, applied = apply_fixes(TEXT, [findings()[0], overlapping, no_fix], FIXES)
+    assert new == "本品可有助于改善糖尿病。\r\n记得转发到朋友圈！\r\n"
+    assert [f.text for f in applied] == ["彻底治愈"]
+
+
+def test_diff_shows_the_change_with_its_line_ending() -> None:
+    new, _ = apply_fixes(TEXT, findings(), FIXES)
+    diff = unified_diff("a.md", TEXT, new)
+    assert diff.startswith("--- a/a.md\n+++ b/a.md\n")
+    assert "-本品可彻底治愈糖尿病。\r\n" in diff
+    assert "+本品可有助于改善糖尿病。\r\n" in diff
+    assert unified_diff("a.md", TEXT, TEXT) == ""
+
+
+def test_diff_marks_a_missing_final_newline() -> None:
+    assert "\\ No newline at end of file" in unified_diff("a", "彻底治愈", "有助于")
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom"),
+    [("gb18030", b""), ("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe"), ("utf-8", b"")],
+)
+def test_round_trip_changes_nothing_but_the_fix(tmp_path: Path, encoding: str, bom: bytes) -> None:
+    path = tmp_path / "a.txt"
+    original = bom + TEXT.encode(encoding)
+    path.write_bytes(original)
+    path.chmod(0o640)
+    new, _ = apply_fixes(TEXT, findings(), FIXES)
+    write_atomic(path, encode_like(original, TEXT, new, encoding, bom))
+    data = path.read_bytes()
+    assert data.startswith(bom)
+    assert data[len(bom) :].decode(encoding) == "本品可有助于改善糖尿病。\r\n！\r\n"
+    assert data.count("\r\n".encode(encoding)) == 2
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+
+
+def test_lossy_decode_is_refused() -> None:
+    original = "彻底治愈".encode() + b"\xff"
+    lossy = original.decode("utf-8", errors="replace")
+    with pytest.raises(InputError):
+        encode_like(original, lossy, lossy.replace("彻底治愈", "改善"), "utf-8", b"", path="a")
+
+
+def test_unencodable_replacement_is_refused() -> None:
+    original = "彻底治愈".encode("latin-1", errors="ignore")
+    with pytest.raises(InputError):
+        encode_like(original, "", "改善", "latin-1", b"")
+
+
+def test_failed_write_leaves_the_original_and_no_temp_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"old")
+
+    def boom(*args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError):
+        write_atomic(path, b"new")
+    assert path.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
