@@ -1,0 +1,84 @@
+"""Rule documentation for people, generated from the rule packs.
+
+`healthlint rules` lists every rule on one line; `healthlint explain RULE` prints what a rule
+flags, why (its legal basis), what to write instead, its good and bad examples from the YAML
+and how to suppress it. SARIF's rule help is the same text, so the two never drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+_TITLES = {
+    "zh": ("标记内容", "依据", "建议写法", "会被标记", "不会被标记", "如何忽略"),
+    "en": ("What it flags", "Why", "Instead", "Flagged", "Not flagged", "How to suppress"),
+}
+
+
+def suppression_hint(rule_id: str) -> tuple[str, str]:
+    """The comment that silences one finding of `rule_id`, and the one for a whole file."""
+    return (
+        f"<!-- healthlint-disable-next-line {rule_id} -->",
+        f"<!-- healthlint-disable {rule_id} -->",
+    )
+
+
+def _severity(rule: Any) -> str:
+    return str(getattr(rule.severity, "value", rule.severity))
+
+
+def summary(rule: Any, language: str = "zh") -> str:
+    """The rule's message on one line."""
+    return " ".join(rule.message(language).split())
+
+
+def _sections(rule: Any, language: str) -> list[tuple[str, list[str]]]:
+    what, why, instead, flagged, not_flagged, suppress = _TITLES.get(language, _TITLES["en"])
+    sections = [(what, [summary(rule, language)]), (why, [rule.basis])]
+    suggestion = rule.suggestion(language)
+    if suggestion:
+        sections.append((instead, [suggestion]))
+    bad = [e.text if e.flagged is None else f"{e.text}  ← {e.flagged}" for e in rule.bad]
+    if bad:
+        sections.append((flagged, bad))
+    if rule.good:
+        sections.append((not_flagged, list(rule.good)))
+    sections.append((suppress, list(suppression_hint(rule.id))))
+    return sections
+
+
+def _heading(rule: Any) -> str:
+    return f"{rule.id} ({rule.category}, {_severity(rule)})"
+
+
+def explain_text(rule: Any, language: str = "zh") -> str:
+    """Plain text, for the terminal and SARIF `help.text`."""
+    out = [_heading(rule)]
+    for title, lines in _sections(rule, language):
+        out += ["", f"{title}:", *(f"  {line}" for line in lines)]
+    return "\n".join(out) + "\n"
+
+
+def explain_markdown(rule: Any, language: str = "zh") -> str:
+    """Markdown, for SARIF `help.markdown` (GitHub shows it next to an alert)."""
+    out = [f"**{_heading(rule)}**"]
+    for title, lines in _sections(rule, language):
+        out += ["", f"**{title}**", ""]
+        out += [f"- `{line}`" if line.startswith("<!--") else f"- {line}" for line in lines]
+    return "\n".join(out) + "\n"
+
+
+def rules_table(rules: Sequence[Any], language: str = "zh") -> str:
+    """One line per rule: id, category, severity, summary, in aligned columns."""
+    rows = [(r.id, r.category, _severity(r), summary(r, language)) for r in rules]
+    if not rows:
+        return ""
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True))
+        + "  "
+        + row[3]
+        for row in rows
+    ]
+    return "\n".join(lines) + "\n"
