@@ -23,6 +23,7 @@ from typing import Any
 
 from healthlint.errors import InputError, RuleError
 from healthlint.finding import Finding
+from healthlint.source import Source
 
 
 @dataclass(frozen=True)
@@ -97,22 +98,30 @@ def unified_diff(path: str, old: str, new: str) -> str:
     return "".join(out)
 
 
-def encode_like(
-    original: bytes, old: str, new: str, encoding: str, bom: bytes, *, path: str | None = None
-) -> bytes:
-    """`new` encoded as `old` was in `original`; refuses when that would not round-trip."""
+def write_fixed(source: Source, new_text: str) -> None:
+    """Write `new_text` over the file `source` was read from, in its encoding and BOM.
+
+    Refuses (InputError) when the file on disk is no longer exactly what `source` encodes to:
+    it changed since it was read, or its decoding was lossy.
+    """
     try:
-        unchanged = bom + old.encode(encoding)
-    except (LookupError, UnicodeError):
-        unchanged = None
-    if unchanged != original:
-        raise InputError(f"not fixed: the file does not round-trip through {encoding}", path=path)
+        on_disk = Path(source.path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"not fixed: {exc.strerror}", path=source.path) from None
     try:
-        return bom + new.encode(encoding)
+        unchanged = source.encode()
+        data = source.encode(new_text)
     except UnicodeError:
         raise InputError(
-            f"not fixed: the replacement cannot be written in {encoding}", path=path
+            f"not fixed: the replacement cannot be written in {source.encoding}", path=source.path
         ) from None
+    if unchanged != on_disk:
+        raise InputError(
+            f"not fixed: the file changed since it was read or does not round-trip "
+            f"through {source.encoding}",
+            path=source.path,
+        )
+    write_atomic(source.path, data)
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:

@@ -10,7 +10,8 @@ import pytest
 from handmade import finding_at
 
 from healthlint.errors import InputError, RuleError
-from healthlint.fix import Fix, apply_fixes, encode_like, fixes_of, unified_diff, write_atomic
+from healthlint.fix import Fix, apply_fixes, fixes_of, unified_diff, write_atomic, write_fixed
+from healthlint.source import Source, read_source
 
 TEXT = "本品可彻底治愈糖尿病。\r\n记得转发到朋友圈！\r\n"
 FIXES = {"cure-promise": Fix("有助于改善"), "share": Fix("")}
@@ -76,30 +77,42 @@ def test_diff_marks_a_missing_final_newline() -> None:
 )
 def test_round_trip_changes_nothing_but_the_fix(tmp_path: Path, encoding: str, bom: bytes) -> None:
     path = tmp_path / "a.txt"
-    original = bom + TEXT.encode(encoding)
-    path.write_bytes(original)
+    path.write_bytes(bom + TEXT.encode(encoding))
     path.chmod(0o640)
-    new, _ = apply_fixes(TEXT, findings(), FIXES)
-    write_atomic(path, encode_like(original, TEXT, new, encoding, bom))
+    source = read_source(path)
+    assert (source.encoding.replace("_", "-"), source.bom) == (encoding, bom)
+    new, _ = apply_fixes(source.text, findings(source.text), FIXES)
+    write_fixed(source, new)
     data = path.read_bytes()
-    assert data.startswith(bom)
-    assert data[len(bom) :].decode(encoding) == "本品可有助于改善糖尿病。\r\n！\r\n"
-    assert data.count("\r\n".encode(encoding)) == 2
+    assert data == bom + "本品可有助于改善糖尿病。\r\n！\r\n".encode(encoding)
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
 
 
-def test_lossy_decode_is_refused() -> None:
-    original = "彻底治愈".encode() + b"\xff"
-    lossy = original.decode("utf-8", errors="replace")
+def test_file_changed_since_read_is_not_overwritten(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes(TEXT.encode())
+    source = read_source(path)
+    path.write_bytes((TEXT + "编辑中").encode())
     with pytest.raises(InputError):
-        encode_like(original, lossy, lossy.replace("彻底治愈", "改善"), "utf-8", b"", path="a")
+        write_fixed(source, "x")
+    assert path.read_bytes() == (TEXT + "编辑中").encode()
 
 
-def test_unencodable_replacement_is_refused() -> None:
-    original = "彻底治愈".encode("latin-1", errors="ignore")
+def test_lossy_decode_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"\xff\xfe" + "彻底治愈".encode("utf-16-le"))
+    lossy = Source(str(path), "彻底治愈", "utf-8")
     with pytest.raises(InputError):
-        encode_like(original, "", "改善", "latin-1", b"")
+        write_fixed(lossy, "改善")
+
+
+def test_unencodable_replacement_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"abc")
+    with pytest.raises(InputError):
+        write_fixed(Source(str(path), "abc", "latin-1"), "改善")
+    assert path.read_bytes() == b"abc"
 
 
 def test_failed_write_leaves_the_original_and_no_temp_file(
