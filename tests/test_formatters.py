@@ -1,0 +1,153 @@
+"""SARIF and GitHub annotations, parsed back: structure, columns, escaping."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jsonschema
+import pytest
+from handmade import finding_at
+
+from healthlint.formatters.github import annotation, escape_data, escape_property
+from healthlint.formatters.sarif import dumps, sarif_log, utf16_region
+
+SCHEMA = json.loads(
+    (Path(__file__).parent / "data" / "sarif-2.1.0-subset.schema.json").read_text(encoding="utf-8")
+)
+SOURCE = "标题\n😀本品可彻底治愈糖尿病，扫码添加微信。\n𠀀记得转发\n"
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    flagged: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Just what formatters read of a rule."""
+
+    id: str
+    category: str
+    severity: str
+    basis: str = "《广告法》第十六条"
+    bad: tuple[Example, ...] = (Example("本品可彻底治愈糖尿病。", "彻底治愈"),)
+    good: tuple[str, ...] = ("糖尿病目前无法根治。",)
+    messages: dict[str, str] = field(default_factory=lambda: {"zh": "疗效断言。", "en": "Cure."})
+
+    def message(self, language: str = "zh") -> str:
+        return self.messages.get(language, self.messages["zh"])
+
+    def suggestion(self, language: str = "zh") -> str | None:
+        return "改为“有助于改善”。"
+
+
+RULES = (
+    Rule("cure-promise", "overclaim", "error"),
+    Rule("wechat-contact", "commercial-contact", "warning"),
+    Rule("share-prompt", "share-solicitation", "info"),
+)
+
+
+def findings() -> list:
+    return [
+        finding_at(SOURCE, "彻底治愈"),
+        finding_at(SOURCE, "扫码添加微信", rule="wechat-contact", severity="warning"),
+        finding_at(SOURCE, "记得转发", rule="share-prompt", severity="info"),
+    ]
+
+
+def log() -> dict:
+    return json.loads(
+        dumps(sarif_log([("docs/文章 1.md", SOURCE, findings())], RULES, version="1.0"))
+    )
+
+
+def test_sarif_validates_against_the_schema() -> None:
+    jsonschema.Draft4Validator(SCHEMA).validate(log())
+
+
+def test_sarif_has_what_github_code_scanning_requires() -> None:
+    data = log()
+    assert data["version"] == "2.1.0" and data["$schema"]
+    (run,) = data["runs"]
+    assert run["columnKind"] == "utf16CodeUnits"
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "healthlint"
+    rules = {r["id"]: r for r in driver["rules"]}
+    assert set(rules) == {r.id for r in RULES}
+    for r in rules.values():
+        assert r["shortDescription"]["text"] and r["fullDescription"]["text"]
+        assert "《广告法》第十六条" in r["help"]["text"]
+        assert r["properties"]["basis"] == "《广告法》第十六条"
+    assert [r["level"] for r in run["results"]] == ["error", "warning", "note"]
+    for result in run["results"]:
+        assert result["ruleId"] in rules
+        assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
+        assert result["message"]["text"]
+        location = result["locations"][0]["physicalLocation"]
+        assert location["artifactLocation"]["uri"] == "docs/%E6%96%87%E7%AB%A0%201.md"
+        assert set(location["region"]) >= {"startLine", "startColumn", "endLine", "endColumn"}
+
+
+def test_columns_count_utf16_units_and_end_after_the_region() -> None:
+    cure, _, share = findings()
+    # 😀 is one Python character but two UTF-16 units; 𠀀 (Extension B) too.
+    assert (cure.line, cure.column, cure.end_column) == (2, 5, 8)
+    assert utf16_region(cure, SOURCE) == {
+        "startLine": 2,
+        "startColumn": 6,
+        "endLine": 2,
+        "endColumn": 10,
+    }
+    assert utf16_region(share, SOURCE)["startColumn"] == 3
+    # Without the source, character columns: exact for BMP-only lines.
+    assert utf16_region(cure, None)["startColumn"] == 5
+
+
+def test_region_slices_back_to_the_flagged_text() -> None:
+    for f in findings():
+        region = utf16_region(f, SOURCE)
+        line = SOURCE.splitlines()[region["startLine"] - 1].encode("utf-16-le")
+        start, end = (region["startColumn"] - 1) * 2, (region["endColumn"] - 1) * 2
+        assert line[start:end].decode("utf-16-le") == f.text
+
+
+def test_github_annotation_fields_and_levels() -> None:
+    lines = [annotation("docs/a.md", f, SOURCE) for f in findings()]
+    assert lines[0] == (
+        "::error file=docs/a.md,line=2,col=6,endLine=2,endColumn=10,"
+        "title=healthlint cure-promise (overclaim)::cure-promise message"
+    )
+    assert lines[1].startswith("::warning file=docs/a.md,line=2,")
+    assert lines[2].startswith("::notice file=docs/a.md,line=3,col=3,")
+
+
+def test_github_multi_line_finding_has_no_columns() -> None:
+    text = "彻底\n治愈"
+    f = finding_at(text, "彻底\n治愈")
+    line = annotation("a.md", f, text)
+    assert "line=1,endLine=2,title=" in line and "col=" not in line
+
+
+@pytest.mark.parametrize(
+    ("raw", "data", "prop"),
+    [
+        ("100%有效", "100%25有效", "100%25有效"),
+        ("a\r\nb", "a%0D%0Ab", "a%0D%0Ab"),
+        ("a:b,c", "a:b,c", "a%3Ab%2Cc"),
+        ("%0A", "%250A", "%250A"),
+    ],
+)
+def test_github_escaping(raw: str, data: str, prop: str) -> None:
+    assert escape_data(raw) == data
+    assert escape_property(raw) == prop
+
+
+def test_github_escapes_path_and_message() -> None:
+    text = "彻底治愈"
+    f = finding_at(text, "彻底治愈")
+    line = annotation("dir,1/a:b.md", f, text)
+    assert line.startswith("::error file=dir%2C1/a%3Ab.md,line=1,")
