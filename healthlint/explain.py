@@ -8,7 +8,8 @@ and how to suppress it. SARIF's rule help is the same text, so the two never dri
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+
+from healthlint.engine import RuleInfo
 
 _TITLES = {
     "zh": ("标记内容", "依据", "建议写法", "会被标记", "不会被标记", "如何忽略"),
@@ -24,35 +25,31 @@ def suppression_hint(rule_id: str) -> tuple[str, str]:
     )
 
 
-def _severity(rule: Any) -> str:
-    return str(getattr(rule.severity, "value", rule.severity))
-
-
-def summary(rule: Any, language: str = "zh") -> str:
+def summary(rule: RuleInfo) -> str:
     """The rule's message on one line."""
-    return " ".join(rule.message(language).split())
+    return " ".join(rule.message.split())
 
 
-def _sections(rule: Any, language: str) -> list[tuple[str, list[str]]]:
+def _sections(rule: RuleInfo, language: str) -> list[tuple[str, list[str]]]:
     what, why, instead, flagged, not_flagged, suppress = _TITLES.get(language, _TITLES["en"])
-    sections = [(what, [summary(rule, language)]), (why, [rule.basis])]
-    suggestion = rule.suggestion(language)
-    if suggestion:
-        sections.append((instead, [suggestion]))
-    bad = [e.text if e.flagged is None else f"{e.text}  ← {e.flagged}" for e in rule.bad]
-    if bad:
-        sections.append((flagged, bad))
-    if rule.good:
-        sections.append((not_flagged, list(rule.good)))
+    sections = [(what, [summary(rule)]), (why, [rule.basis])]
+    if rule.description:
+        sections[0][1].append(" ".join(rule.description.split()))
+    if rule.suggestion:
+        sections.append((instead, [rule.suggestion]))
+    if rule.bad_examples:
+        sections.append((flagged, list(rule.bad_examples)))
+    if rule.good_examples:
+        sections.append((not_flagged, list(rule.good_examples)))
     sections.append((suppress, list(suppression_hint(rule.id))))
     return sections
 
 
-def _heading(rule: Any) -> str:
-    return f"{rule.id} ({rule.category}, {_severity(rule)})"
+def _heading(rule: RuleInfo) -> str:
+    return f"{rule.id} ({rule.category}, {rule.severity})"
 
 
-def explain_text(rule: Any, language: str = "zh") -> str:
+def explain_text(rule: RuleInfo, language: str = "zh") -> str:
     """Plain text, for the terminal and SARIF `help.text`."""
     out = [_heading(rule)]
     for title, lines in _sections(rule, language):
@@ -60,7 +57,7 @@ def explain_text(rule: Any, language: str = "zh") -> str:
     return "\n".join(out) + "\n"
 
 
-def explain_markdown(rule: Any, language: str = "zh") -> str:
+def explain_markdown(rule: RuleInfo, language: str = "zh") -> str:
     """Markdown, for SARIF `help.markdown` (GitHub shows it next to an alert)."""
     out = [f"**{_heading(rule)}**"]
     for title, lines in _sections(rule, language):
@@ -69,9 +66,9 @@ def explain_markdown(rule: Any, language: str = "zh") -> str:
     return "\n".join(out) + "\n"
 
 
-def rules_table(rules: Sequence[Any], language: str = "zh") -> str:
+def rules_table(rules: Sequence[RuleInfo]) -> str:
     """One line per rule: id, category, severity, summary, in aligned columns."""
-    rows = [(r.id, r.category, _severity(r), summary(r, language)) for r in rules]
+    rows = [(r.id, r.category, r.severity, summary(r)) for r in rules]
     if not rows:
         return ""
     widths = [max(len(row[i]) for row in rows) for i in range(3)]

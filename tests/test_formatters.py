@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import json
-from dataclasses import dataclass, field
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
 import pytest
 from handmade import finding_at
 
+from healthlint.engine import RuleInfo
+from healthlint.formatters import FORMATTERS, Report
 from healthlint.formatters.github import annotation, escape_data, escape_property
-from healthlint.formatters.sarif import dumps, sarif_log, utf16_region
+from healthlint.formatters.sarif import SarifFormatter, utf16_region
 
 SCHEMA = json.loads(
     (Path(__file__).parent / "data" / "sarif-2.1.0-subset.schema.json").read_text(encoding="utf-8")
@@ -19,35 +23,27 @@ SCHEMA = json.loads(
 SOURCE = "标题\n😀本品可彻底治愈糖尿病，扫码添加微信。\n𠀀记得转发\n"
 
 
-@dataclass(frozen=True)
-class Example:
-    text: str
-    flagged: str | None = None
-
-
-@dataclass(frozen=True)
-class Rule:
-    """Just what formatters read of a rule."""
-
-    id: str
-    category: str
-    severity: str
-    basis: str = "《广告法》第十六条"
-    bad: tuple[Example, ...] = (Example("本品可彻底治愈糖尿病。", "彻底治愈"),)
-    good: tuple[str, ...] = ("糖尿病目前无法根治。",)
-    messages: dict[str, str] = field(default_factory=lambda: {"zh": "疗效断言。", "en": "Cure."})
-
-    def message(self, language: str = "zh") -> str:
-        return self.messages.get(language, self.messages["zh"])
-
-    def suggestion(self, language: str = "zh") -> str | None:
-        return "改为“有助于改善”。"
+def rule(id: str, category: str, severity: str) -> RuleInfo:
+    return RuleInfo(
+        id=id,
+        kind="term",
+        category=category,
+        severity=severity,
+        message="疗效断言。",
+        basis="《广告法》第十六条",
+        suggestion="改为“有助于改善”。",
+        description=None,
+        fix=None,
+        bad_examples=("本品可彻底治愈糖尿病。",),
+        good_examples=("糖尿病目前无法根治。",),
+        path="rules/x.yaml",
+    )
 
 
 RULES = (
-    Rule("cure-promise", "overclaim", "error"),
-    Rule("wechat-contact", "commercial-contact", "warning"),
-    Rule("share-prompt", "share-solicitation", "info"),
+    rule("cure-promise", "overclaim", "error"),
+    rule("wechat-contact", "commercial-contact", "warning"),
+    rule("share-prompt", "share-solicitation", "info"),
 )
 
 
@@ -60,9 +56,9 @@ def findings() -> list:
 
 
 def log() -> dict:
-    return json.loads(
-        dumps(sarif_log([("docs/文章 1.md", SOURCE, findings())], RULES, version="1.0"))
-    )
+    out = io.StringIO()
+    SarifFormatter(out, rules=RULES).finish([Report("docs/文章 1.md", SOURCE, findings())])
+    return json.loads(out.getvalue())
 
 
 def test_sarif_validates_against_the_schema() -> None:
@@ -151,3 +147,72 @@ def test_github_escapes_path_and_message() -> None:
     f = finding_at(text, "彻底治愈")
     line = annotation("dir,1/a:b.md", f, text)
     assert line.startswith("::error file=dir%2C1/a%3Ab.md,line=1,")
+
+
+# The command line, on the reference articles in examples/.
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, healthlint.cli; sys.exit(healthlint.cli.main())",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=EXAMPLES.parent,
+        check=False,
+    )
+
+
+def test_formats_are_registered() -> None:
+    assert {"text", "json", "sarif", "github"} <= set(FORMATTERS)
+
+
+def test_cli_json_is_a_list_of_findings_with_path() -> None:
+    result = run("--format", "json", "examples/stem-cell-poi.txt")
+    assert result.returncode == 1, result.stderr
+    data = json.loads(result.stdout)
+    fields = {"path", "rule", "category", "severity", "message", "start", "end", "line"}
+    fields |= {"column", "end_line", "end_column", "text", "suggestion", "basis"}
+    assert data and all(set(item) == fields for item in data)
+    text = (EXAMPLES / "stem-cell-poi.txt").read_text(encoding="utf-8")
+    assert all(text[d["start"] : d["end"]] == d["text"] for d in data)
+
+
+def test_cli_sarif_validates_and_points_into_the_file() -> None:
+    result = run("--format", "sarif", "examples/stem-cell-poi.txt")
+    assert result.returncode == 1, result.stderr
+    data = json.loads(result.stdout)
+    jsonschema.Draft4Validator(SCHEMA).validate(data)
+    (run_,) = data["runs"]
+    ids = {r["id"] for r in run_["tool"]["driver"]["rules"]}
+    lines = (EXAMPLES / "stem-cell-poi.txt").read_text(encoding="utf-8").splitlines()
+    assert run_["results"]
+    for r in run_["results"]:
+        assert r["ruleId"] in ids
+        location = r["locations"][0]["physicalLocation"]
+        assert location["artifactLocation"]["uri"] == "examples/stem-cell-poi.txt"
+        region = location["region"]
+        line = lines[region["startLine"] - 1]
+        if region["endLine"] == region["startLine"]:
+            flagged = line[region["startColumn"] - 1 : region["endColumn"] - 1]
+            assert flagged == region["snippet"]["text"]
+
+
+def test_cli_github_annotations_parse() -> None:
+    result = run("--format", "github", "examples/biochemical-pregnancy.txt")
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines
+    for line in lines:
+        command, _, rest = line.partition(" ")
+        assert command in ("::error", "::warning", "::notice")
+        props, _, message = rest.partition("::")
+        fields = dict(p.split("=", 1) for p in props.split(","))
+        assert fields["file"] == "examples/biochemical-pregnancy.txt"
+        assert int(fields["line"]) >= 1 and fields["title"].startswith("healthlint ")
+        assert message

@@ -10,7 +10,8 @@ annotation, so a finding spanning lines gives lines only.
 from __future__ import annotations
 
 from healthlint.finding import Finding
-from healthlint.formatters.sarif import utf16_region
+from healthlint.formatters.base import Formatter, Report
+from healthlint.formatters.sarif import repository_path, utf16_region
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -28,7 +29,7 @@ def annotation(path: str, finding: Finding, source: str | None = None) -> str:
     region = utf16_region(finding, source)
     one_line = region["startLine"] == region["endLine"]
     props = [
-        ("file", path),
+        ("file", repository_path(path).as_posix()),
         ("line", region["startLine"]),
         ("col", region["startColumn"] if one_line else None),
         ("endLine", region["endLine"]),
@@ -41,3 +42,11 @@ def annotation(path: str, finding: Finding, source: str | None = None) -> str:
     severity = getattr(finding.severity, "value", finding.severity)
     joined = ",".join(f"{k}={escape_property(str(v))}" for k, v in props if v is not None)
     return f"::{COMMANDS[severity]} {joined}::{escape_data(message)}"
+
+
+class GithubFormatter(Formatter):
+    """`--format github`: annotations as each file is linted, nothing else on stdout."""
+
+    def file(self, report: Report) -> None:
+        for f in report.findings:
+            self.stream.write(annotation(report.path, f, report.source) + "\n")

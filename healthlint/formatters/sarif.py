@@ -21,8 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from healthlint.baseline import fingerprint
+from healthlint.engine import RuleInfo
 from healthlint.explain import explain_markdown, explain_text, summary
 from healthlint.finding import Finding
+from healthlint.formatters.base import Formatter, Report
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -57,30 +59,38 @@ def utf16_region(finding: Finding, source: str | None) -> dict[str, int]:
     }
 
 
-def artifact_location(path: str) -> dict[str, str]:
-    """Relative to the source root (the working directory) when inside it, else a file URI.
-
-    GitHub resolves relative URIs against the repository root, where CI runs healthlint.
-    """
+def repository_path(path: str) -> Path:
+    """`path` relative to the working directory when inside it: GitHub resolves paths against
+    the repository root, where CI runs healthlint."""
     p = Path(path)
     if p.is_absolute():
         try:
-            p = p.relative_to(Path.cwd())
+            return p.relative_to(Path.cwd())
         except ValueError:
-            return {"uri": p.as_uri()}
+            return p
+    return p
+
+
+def artifact_location(path: str) -> dict[str, str]:
+    """A percent-encoded relative URI under the source root, or a file URI outside it."""
+    p = repository_path(path)
+    if p.is_absolute():
+        return {"uri": p.as_uri()}
     return {"uri": urllib.parse.quote(p.as_posix(), safe="/"), "uriBaseId": "%SRCROOT%"}
 
 
-def _descriptor(rule: Any, language: str) -> dict[str, Any]:
-    severity = getattr(rule.severity, "value", rule.severity)
+def _descriptor(rule: RuleInfo) -> dict[str, Any]:
+    """A reportingDescriptor: help headings in English (GitHub's interface language), the
+    message, basis and examples as the rules give them in the configured language."""
+    severity = rule.severity
     return {
         "id": rule.id,
         "name": rule.id,
-        "shortDescription": {"text": summary(rule, language)},
-        "fullDescription": {"text": f"{summary(rule, language)} ({rule.basis})"},
+        "shortDescription": {"text": summary(rule)},
+        "fullDescription": {"text": f"{summary(rule)} ({rule.basis})"},
         "help": {
-            "text": explain_text(rule, language),
-            "markdown": explain_markdown(rule, language),
+            "text": explain_text(rule, "en"),
+            "markdown": explain_markdown(rule, "en"),
         },
         "defaultConfiguration": {"level": LEVELS[severity]},
         "properties": {
@@ -120,16 +130,12 @@ def _result(
 
 
 def sarif_log(
-    reports: Iterable[tuple[str, str | None, Sequence[Finding]]],
-    rules: Sequence[Any],
-    *,
-    version: str,
-    language: str = "zh",
+    reports: Iterable[Report], rules: Sequence[RuleInfo], *, version: str
 ) -> dict[str, Any]:
-    """One run with every loaded rule and the findings of each (path, source, findings)."""
-    descriptors = [_descriptor(r, language) for r in rules]
+    """One run with every loaded rule and the findings of every report."""
+    descriptors = [_descriptor(r) for r in rules]
     index = {d["id"]: i for i, d in enumerate(descriptors)}
-    results = [_result(f, path, source, index) for path, source, found in reports for f in found]
+    results = [_result(f, r.path, r.source, index) for r in reports for f in r.findings]
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -151,5 +157,12 @@ def sarif_log(
     }
 
 
-def dumps(log: dict[str, Any]) -> str:
-    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+class SarifFormatter(Formatter):
+    """`--format sarif`: one SARIF log for the whole run, written at the end."""
+
+    def finish(self, reports: Sequence[Report]) -> None:
+        from healthlint import __version__
+
+        log = sarif_log(reports, self.rules, version=__version__)
+        json.dump(log, self.stream, ensure_ascii=False, indent=2)
+        self.stream.write("\n")
