@@ -3,6 +3,7 @@
 from healthlint.formatters.base import Formatter, Report
 from healthlint.formatters.github import GithubFormatter
 from healthlint.formatters.json import JsonFormatter
+from healthlint.formatters.report import ReportFormatter
 from healthlint.formatters.sarif import SarifFormatter
 from healthlint.formatters.text import TextFormatter
 
@@ -11,6 +12,7 @@ FORMATTERS: dict[str, type[Formatter]] = {
     "json": JsonFormatter,
     "sarif": SarifFormatter,
     "github": GithubFormatter,
+    "report": ReportFormatter,
 }
 
 __all__ = ["FORMATTERS", "Formatter", "Report"]
