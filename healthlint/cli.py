@@ -107,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _lint(args, sys.stdout, sys.stderr)
     except HealthlintError as exc:
-        _error(str(exc))
+        _report(exc, sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         _error("interrupted")
@@ -122,6 +122,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _error(message: str) -> None:
     print(f"healthlint: {' '.join(message.split())}", file=sys.stderr)
+
+
+def _report(error: HealthlintError, stream: TextIO) -> None:
+    """One line: `path:line:col: message` when the error has a place, else `healthlint: …`."""
+    print(str(error) if error.path else f"healthlint: {error}", file=stream)
 
 
 def _lint(argv: list[str], out: TextIO, err: TextIO) -> int:
@@ -150,7 +155,7 @@ def _lint(argv: list[str], out: TextIO, err: TextIO) -> int:
     errors = 0
     for item in _inputs(args.paths, config, iter_files):
         if isinstance(item, HealthlintError):
-            print(f"healthlint: {item}", file=err)
+            _report(item, err)
             errors += 1
             continue
         try:
@@ -162,7 +167,7 @@ def _lint(argv: list[str], out: TextIO, err: TextIO) -> int:
                 source = read_source(item, encoding=args.encoding)
             fmt = input_format(name, args.input_format)
         except HealthlintError as exc:
-            print(f"healthlint: {exc}", file=err)
+            _report(exc, err)
             errors += 1
             continue
         report = Report(name, source.text, linter.lint(source.text, format=fmt))
