@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
 from handmade import finding_at
 
 from healthlint import baseline
+from healthlint.cli import main
 from healthlint.errors import InputError
 
 ARTICLE = "第一段。\n\n本品可彻底治愈糖尿病，效果惊人。\n\n第三段，无问题。\n"
@@ -103,3 +106,65 @@ def test_malformed_baseline_is_an_input_error(tmp_path: Path, text: str) -> None
 def test_missing_baseline_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError):
         baseline.load(tmp_path / "nope.json")
+
+
+# Through the command line, on the reference articles.
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@pytest.fixture
+def archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the example articles; the working directory is its parent."""
+    folder = tmp_path / "examples"
+    folder.mkdir()
+    for article in EXAMPLES.glob("*.txt"):
+        shutil.copy(article, folder / article.name)
+    monkeypatch.chdir(tmp_path)
+    return folder
+
+
+def test_cli_baseline_passes_then_fails_only_on_a_new_finding(
+    archive: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["examples"]) == 1
+    assert main(["--baseline", "examples/base.json", "--write-baseline", "examples"]) == 0
+    capsys.readouterr()
+    assert main(["--baseline", "examples/base.json", "examples"]) == 0
+
+    article = archive / "stem-cell-poi.txt"
+    lines = article.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines.insert(5, "本疗法能彻底治愈卵巢早衰。\n")
+    article.write_text("".join(lines), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["--baseline", "examples/base.json", "--format", "json", "examples"]) == 1
+    (new,) = json.loads(capsys.readouterr().out)
+    assert (new["path"], new["line"], new["text"]) == (
+        str(Path("examples", article.name)),
+        6,
+        "彻底治愈",
+    )
+
+
+def test_cli_baseline_works_from_another_folder(
+    archive: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main(["--baseline", "examples/base.json", "--write-baseline", "examples"]) == 0
+    monkeypatch.chdir(archive)
+    assert main(["--baseline", "base.json", "."]) == 0
+
+
+def test_cli_write_baseline_needs_a_file(archive: Path) -> None:
+    assert main(["--write-baseline", "examples"]) == 2
+
+
+def test_shipped_examples_pass_with_their_baseline(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What the project's own pre-commit hook runs; rewrite the baseline after rule changes."""
+    monkeypatch.chdir(EXAMPLES.parent)
+    code = main(["--baseline", "examples/.healthlint-baseline.json", "examples"])
+    assert code == 0, (
+        "examples/ has findings its baseline lacks; if the rules changed on purpose, run "
+        "healthlint --baseline examples/.healthlint-baseline.json --write-baseline examples\n"
+        + capsys.readouterr().out
+    )

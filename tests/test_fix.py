@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from handmade import finding_at
 
+from healthlint.cli import main
 from healthlint.errors import InputError, RuleError
 from healthlint.fix import Fix, apply_fixes, fixes_of, unified_diff, write_atomic, write_fixed
 from healthlint.source import Source, read_source
@@ -129,3 +130,81 @@ def test_failed_write_leaves_the_original_and_no_temp_file(
         write_atomic(path, b"new")
     assert path.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+
+
+# Through the command line: --fix writes only when asked, --diff never.
+SHARE = "孕期注意补充叶酸。\r\n觉得有用就给我点个赞吧。\r\n"
+
+
+def test_cli_fix_round_trips_gb18030_and_crlf(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes(SHARE.encode("gb18030"))
+    path.chmod(0o604)
+    assert main(["--fix", str(path)]) == 0
+    assert path.read_bytes() == "孕期注意补充叶酸。\r\n觉得有用就吧。\r\n".encode("gb18030")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o604
+    assert "给我点个赞" not in capsys.readouterr().out
+
+
+def test_cli_fix_keeps_utf8_bom(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_bytes(b"\xef\xbb\xbf" + "给我点个赞\n".encode())
+    assert main(["--fix", str(path)]) == 0
+    assert path.read_bytes() == b"\xef\xbb\xbf\n"
+
+
+def test_cli_diff_shows_the_fix_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes(SHARE.encode("gb18030"))
+    assert main(["--diff", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"--- a/{path}\n" in out
+    assert "-觉得有用就给我点个赞吧。\r\n+觉得有用就吧。\r\n" in out
+    assert path.read_bytes() == SHARE.encode("gb18030")
+
+
+def test_cli_without_fix_never_writes(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes(SHARE.encode("gb18030"))
+    before = path.stat()
+    assert main([str(path)]) == 1
+    after = path.stat()
+    assert path.read_bytes() == SHARE.encode("gb18030")
+    assert (before.st_mtime_ns, before.st_ino) == (after.st_mtime_ns, after.st_ino)
+
+
+def test_cli_fix_replaces_with_a_user_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    packs = tmp_path / "packs"
+    packs.mkdir()
+    (packs / "mild.yaml").write_text(
+        """rules:
+  - id: absolute-best
+    kind: term
+    category: overclaim
+    severity: warning
+    message: {zh: 绝对化用语。, en: Absolute term.}
+    basis: 《广告法》第九条第（三）项
+    fix: {replace: 较好的}
+    terms: [最好的]
+    examples:
+      bad: [这是最好的疗法。]
+      good: [效果因人而异。]
+""",
+        encoding="utf-8",
+    )
+    (tmp_path / ".healthlint.yaml").write_text(
+        "rules_dirs: [packs]\ndefault_rules: false\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "a.md"
+    path.write_bytes("这是最好的疗法。\r\n".encode())
+    assert main(["--fix", "a.md"]) == 0
+    assert path.read_bytes() == "这是较好的疗法。\r\n".encode()
+
+
+def test_cli_fix_refuses_stdin() -> None:
+    assert main(["--fix", "-"]) == 2

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import jsonschema
 import pytest
 from handmade import finding_at
 
+from healthlint.cli import main
 from healthlint.engine import RuleInfo
 from healthlint.formatters import FORMATTERS, Report
 from healthlint.formatters.github import annotation, escape_data, escape_property
@@ -153,29 +153,29 @@ def test_github_escapes_path_and_message() -> None:
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys, healthlint.cli; sys.exit(healthlint.cli.main())",
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        cwd=EXAMPLES.parent,
-        check=False,
-    )
+@pytest.fixture
+def cli(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., tuple[int, str, str]]:
+    """`main(argv)` run from the repository root: (exit code, stdout, stderr)."""
+    monkeypatch.chdir(EXAMPLES.parent)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
 
 
 def test_formats_are_registered() -> None:
     assert {"text", "json", "sarif", "github"} <= set(FORMATTERS)
 
 
-def test_cli_json_is_a_list_of_findings_with_path() -> None:
-    result = run("--format", "json", "examples/stem-cell-poi.txt")
-    assert result.returncode == 1, result.stderr
-    data = json.loads(result.stdout)
+def test_cli_json_is_a_list_of_findings_with_path(cli: Callable[..., tuple]) -> None:
+    code, out, err = cli("--format", "json", "examples/stem-cell-poi.txt")
+    assert code == 1, err
+    data = json.loads(out)
     fields = {"path", "rule", "category", "severity", "message", "start", "end", "line"}
     fields |= {"column", "end_line", "end_column", "text", "suggestion", "basis"}
     assert data and all(set(item) == fields for item in data)
@@ -183,10 +183,10 @@ def test_cli_json_is_a_list_of_findings_with_path() -> None:
     assert all(text[d["start"] : d["end"]] == d["text"] for d in data)
 
 
-def test_cli_sarif_validates_and_points_into_the_file() -> None:
-    result = run("--format", "sarif", "examples/stem-cell-poi.txt")
-    assert result.returncode == 1, result.stderr
-    data = json.loads(result.stdout)
+def test_cli_sarif_validates_and_points_into_the_file(cli: Callable[..., tuple]) -> None:
+    code, out, err = cli("--format", "sarif", str(EXAMPLES / "stem-cell-poi.txt"))
+    assert code == 1, err
+    data = json.loads(out)
     jsonschema.Draft4Validator(SCHEMA).validate(data)
     (run_,) = data["runs"]
     ids = {r["id"] for r in run_["tool"]["driver"]["rules"]}
@@ -203,10 +203,10 @@ def test_cli_sarif_validates_and_points_into_the_file() -> None:
             assert flagged == region["snippet"]["text"]
 
 
-def test_cli_github_annotations_parse() -> None:
-    result = run("--format", "github", "examples/biochemical-pregnancy.txt")
-    assert result.returncode == 1, result.stderr
-    lines = result.stdout.splitlines()
+def test_cli_github_annotations_parse(cli: Callable[..., tuple]) -> None:
+    code, out, err = cli("--format", "github", "examples/biochemical-pregnancy.txt")
+    assert code == 1, err
+    lines = out.splitlines()
     assert lines
     for line in lines:
         command, _, rest = line.partition(" ")
@@ -216,3 +216,50 @@ def test_cli_github_annotations_parse() -> None:
         assert fields["file"] == "examples/biochemical-pregnancy.txt"
         assert int(fields["line"]) >= 1 and fields["title"].startswith("healthlint ")
         assert message
+
+
+def test_cli_sarif_of_a_clean_run_is_valid(cli: Callable[..., tuple], tmp_path: Path) -> None:
+    clean = tmp_path / "clean.md"
+    clean.write_text("均衡饮食有助于健康。\n", encoding="utf-8")
+    code, out, _ = cli("--format", "sarif", str(clean))
+    assert code == 0
+    data = json.loads(out)
+    jsonschema.Draft4Validator(SCHEMA).validate(data)
+    assert data["runs"][0]["results"] == []
+
+
+def test_quiet_prints_findings_without_summary(cli: Callable[..., tuple]) -> None:
+    _, loud, _ = cli("examples/stem-cell-poi.txt")
+    code, quiet, _ = cli("--quiet", "examples/stem-cell-poi.txt")
+    assert code == 1
+    assert quiet and loud.startswith(quiet) and quiet != loud
+    assert "个文件" not in quiet
+
+
+def test_statistics_counts_per_rule(cli: Callable[..., tuple]) -> None:
+    code, data, stats = cli("--statistics", "--format", "json", "examples")
+    assert code == 1
+    expected: dict[str, int] = {}
+    for item in json.loads(data):  # stdout stays parseable: the counts go to stderr
+        expected[item["rule"]] = expected.get(item["rule"], 0) + 1
+    rows = [line.split() for line in stats.splitlines()]
+    assert {rule: int(n) for n, rule, _ in rows} == expected
+    assert [int(n) for n, _, _ in rows] == sorted(expected.values(), reverse=True)
+    _, text, _ = cli("--quiet", "--statistics", "examples")
+    assert text.endswith(stats)
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(
+    monkeypatch: pytest.MonkeyPatch, cli: Callable[..., tuple]
+) -> None:
+    _, plain, _ = cli("examples/stem-cell-poi.txt")
+    assert "\033[" not in plain
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True, raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    _, out, _ = cli("examples/stem-cell-poi.txt")
+    assert "\033[" not in out
+    monkeypatch.setenv("NO_COLOR", "")
+    _, out, _ = cli("examples/stem-cell-poi.txt")
+    assert "\033[" in out
+    _, out, _ = cli("--no-color", "examples/stem-cell-poi.txt")
+    assert "\033[" not in out

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 import types
+from pathlib import Path
 
 import pytest
 from handmade import finding_at
 
+from healthlint import Config, Linter
+from healthlint.cli import main
 from healthlint.errors import ConfigError
 from healthlint.verdict import PASS, REJECT, REVIEW, Verdict, VerdictPolicy, assess
 
@@ -67,3 +71,37 @@ def test_policy_pickles_for_worker_processes() -> None:
     clone = pickle.loads(pickle.dumps(policy))
     assert clone == policy
     assert dict(clone.categories) == {"overclaim": 2.0}
+
+
+# In configuration and in `--format report`.
+def test_config_key_verdict(tmp_path: Path) -> None:
+    path = tmp_path / ".healthlint.yaml"
+    path.write_text("verdict:\n  review: 1\n  reject: 50\n", encoding="utf-8")
+    config = Config.load(path)
+    assert (config.verdict.review, config.verdict.reject) == (1.0, 50.0)
+    assert Config().verdict == VerdictPolicy()
+    path.write_text("verdict:\n  reject: many\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        Config.load(path)
+    assert info.value.path == str(path)
+
+
+def test_linter_config_gives_the_verdict() -> None:
+    linter = Linter(Config(verdict=VerdictPolicy.from_mapping({"reject": 100})))
+    findings = linter.lint("本品能彻底治愈糖尿病，永不复发！")
+    verdict = assess(findings, linter.config)
+    assert verdict.verdict == REVIEW and verdict.score == 20.0
+
+
+def test_report_format_has_one_verdict_per_document(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.md"
+    bad.write_text("本品能彻底治愈糖尿病，永不复发！\n", encoding="utf-8")
+    clean = tmp_path / "clean.md"
+    clean.write_text("均衡饮食有助于健康。\n", encoding="utf-8")
+    assert main(["--format", "report", str(bad), str(clean)]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert [(d["path"], d["verdict"]) for d in data] == [(str(bad), REJECT), (str(clean), PASS)]
+    assert data[0]["score"] == 20.0 and len(data[0]["findings"]) == 2
+    assert data[1]["score"] == 0.0 and data[1]["findings"] == []
