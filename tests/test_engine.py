@@ -139,7 +139,7 @@ rules:
         encoding="utf-8",
     )
     linter = Linter(Config(rules_dirs=(str(tmp_path),)))
-    assert [f.rule for f in linter.lint("本品具有神奇功效。")] == ["house-miracle"]
+    assert "house-miracle" in [f.rule for f in linter.lint("本品具有神奇功效。")]
 
 
 RULE = """rules:
