@@ -157,6 +157,10 @@ def load_linter(config_path: str | None = None, **options: Any) -> Linter:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (the console script exits with it)."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["batch"]:
+        from healthlint.batch import main as batch
+
+        return batch(args[1:])
     try:
         if args and args[0] in _SUBCOMMANDS:
             return _SUBCOMMANDS[args[0]](args[1:], sys.stdout)
@@ -319,16 +323,9 @@ def _explain(argv: list[str], out: TextIO) -> int:
     return EXIT_OK
 
 
-def _batch(argv: list[str], out: TextIO) -> int:
-    from healthlint import batch
-
-    return batch.main(argv)
-
-
 _SUBCOMMANDS: dict[str, Callable[[list[str], TextIO], int]] = {
     "rules": _rules,
     "explain": _explain,
-    "batch": _batch,
 }
 
 
