@@ -10,10 +10,31 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from healthlint.engine import RuleInfo
+from healthlint.fix import Fix
 
 _TITLES = {
-    "zh": ("标记内容", "依据", "建议写法", "会被标记", "不会被标记", "如何忽略"),
-    "en": ("What it flags", "Why", "Instead", "Flagged", "Not flagged", "How to suppress"),
+    "zh": (
+        "标记内容",
+        "依据",
+        "建议写法",
+        "自动修复 (--fix)",
+        "会被标记",
+        "不会被标记",
+        "如何忽略",
+    ),
+    "en": (
+        "What it flags",
+        "Why",
+        "Instead",
+        "Fix (--fix)",
+        "Flagged",
+        "Not flagged",
+        "How to suppress",
+    ),
+}
+_FIX_WORDS = {
+    "zh": ("删除标记的文字", "替换为"),
+    "en": ("deletes the flagged text", "replaces it with"),
 }
 
 
@@ -31,12 +52,18 @@ def summary(rule: RuleInfo) -> str:
 
 
 def _sections(rule: RuleInfo, language: str) -> list[tuple[str, list[str]]]:
-    what, why, instead, flagged, not_flagged, suppress = _TITLES.get(language, _TITLES["en"])
+    what, why, instead, fixes, flagged, not_flagged, suppress = _TITLES.get(language, _TITLES["en"])
     sections = [(what, [summary(rule)]), (why, [rule.basis])]
     if rule.description:
         sections[0][1].append(" ".join(rule.description.split()))
     if rule.suggestion:
         sections.append((instead, [rule.suggestion]))
+    fix = Fix.parse(rule.fix, rule=rule.id)
+    if fix is not None:
+        deletes, replaces = _FIX_WORDS.get(language, _FIX_WORDS["en"])
+        sections.append(
+            (fixes, [f"{replaces} “{fix.replacement}”" if fix.replacement else deletes])
+        )
     if rule.bad_examples:
         sections.append((flagged, list(rule.bad_examples)))
     if rule.good_examples:

@@ -8,6 +8,7 @@ import pytest
 
 from healthlint import Config, Linter
 from healthlint.cli import main
+from healthlint.explain import explain_text
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -37,15 +38,19 @@ def test_rules_in_english(capsys: pytest.CaptureFixture[str]) -> None:
         assert " ".join(rule.message.split()) in out
 
 
-@pytest.mark.parametrize("rule", [r.id for r in Linter().rules])
-def test_explain_every_rule(capsys: pytest.CaptureFixture[str], rule: str) -> None:
-    info = {r.id: r for r in Linter().rules}[rule]
-    code, out, _ = run(capsys, "explain", rule)
-    assert code == 0
-    assert out.startswith(f"{rule} ({info.category}, {info.severity})\n")
-    for part in (info.basis, *info.bad_examples, *info.good_examples):
-        assert part in out
-    assert f"<!-- healthlint-disable-next-line {rule} -->" in out
+def test_explanation_of_every_rule_has_basis_examples_and_suppression() -> None:
+    for info in Linter().rules:
+        out = explain_text(info)
+        assert out.startswith(f"{info.id} ({info.category}, {info.severity})\n")
+        for part in (info.basis, *info.bad_examples, *info.good_examples):
+            assert part in out, info.id
+        assert f"<!-- healthlint-disable-next-line {info.id} -->" in out
+
+
+def test_explain_command(capsys: pytest.CaptureFixture[str]) -> None:
+    info = {r.id: r for r in Linter().rules}["cure-promise"]
+    code, out, _ = run(capsys, "explain", "cure-promise")
+    assert (code, out) == (0, explain_text(info))
 
 
 def test_explain_headings_follow_the_language(capsys: pytest.CaptureFixture[str]) -> None:
@@ -61,6 +66,13 @@ def test_explain_a_rule_the_config_ignores(
     monkeypatch.chdir(tmp_path)
     code, out, _ = run(capsys, "explain", "cure-promise")
     assert code == 0 and out.startswith("cure-promise ")
+
+
+def test_explain_says_what_fix_does(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "explain", "share-request", "--language", "en")
+    assert "Fix (--fix):\n  deletes the flagged text\n" in out
+    _, out, _ = run(capsys, "explain", "cure-promise", "--language", "en")
+    assert "Fix (--fix)" not in out
 
 
 def test_explain_unknown_rule_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

@@ -146,7 +146,6 @@ def sarif_log(
                         "name": "healthlint",
                         "version": version,
                         "semanticVersion": version,
-                        "informationUri": "https://pypi.org/project/healthlint/",
                         "rules": descriptors,
                     }
                 },
