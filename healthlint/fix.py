@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from healthlint.engine import RuleInfo
 from healthlint.errors import InputError, RuleError
 from healthlint.finding import Finding
 from healthlint.source import Source
@@ -46,12 +47,11 @@ class Fix:
         raise RuleError(f"{rule}: fix must be 'delete' or {{replace: text}}, got {value!r}")
 
 
-def fixes_of(rules: Iterable[Any]) -> dict[str, Fix]:
-    """The fix of every rule that has one, by rule id (rules carry the parsed or raw value)."""
+def fixes_of(rules: Iterable[RuleInfo]) -> dict[str, Fix]:
+    """The fix of every rule that has one, by rule id."""
     fixes = {}
     for rule in rules:
-        value = getattr(rule, "fix", None)
-        fix = value if isinstance(value, Fix) else Fix.parse(value, rule=rule.id)
+        fix = Fix.parse(rule.fix, rule=rule.id)
         if fix is not None:
             fixes[rule.id] = fix
     return fixes

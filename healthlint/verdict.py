@@ -21,10 +21,13 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from healthlint.errors import ConfigError
 from healthlint.finding import Finding, Severity
+
+if TYPE_CHECKING:
+    from healthlint.config import Config
 
 PASS = "pass"
 REVIEW = "review"
@@ -117,19 +120,16 @@ class Verdict:
         return {"verdict": self.verdict, "score": self.score}
 
 
-def policy_of(config: Any) -> VerdictPolicy:
-    """The policy of a `Config` (its `verdict` attribute), a policy itself, or the default."""
+def policy_of(config: Config | VerdictPolicy | None) -> VerdictPolicy:
+    """The policy of a `Config` (its `verdict`), a policy itself, or the default."""
     if config is None:
         return VerdictPolicy()
     if isinstance(config, VerdictPolicy):
         return config
-    policy = getattr(config, "verdict", None)
-    if isinstance(policy, VerdictPolicy):
-        return policy
-    return VerdictPolicy.from_mapping(policy)
+    return config.verdict
 
 
-def assess(findings: Iterable[Finding], config: Any = None) -> Verdict:
+def assess(findings: Iterable[Finding], config: Config | VerdictPolicy | None = None) -> Verdict:
     """Score `findings` of one document and decide; `config` is a Config, a policy or None."""
     policy = policy_of(config)
     score = 0.0

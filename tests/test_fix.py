@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from handmade import finding_at
 
+from healthlint import Linter
 from healthlint.cli import main
 from healthlint.errors import InputError, RuleError
 from healthlint.fix import Fix, apply_fixes, fixes_of, unified_diff, write_atomic, write_fixed
@@ -34,15 +35,11 @@ def test_parse_fix_values() -> None:
             Fix.parse(bad, rule="r")
 
 
-def test_fixes_of_rules_reads_their_fix_attribute() -> None:
-    class Rule:
-        def __init__(self, id: str, fix: object) -> None:
-            self.id, self.fix = id, fix
-
-    assert fixes_of([Rule("a", "delete"), Rule("b", None), Rule("c", Fix("x"))]) == {
-        "a": Fix(""),
-        "c": Fix("x"),
-    }
+def test_fixes_of_the_shipped_rules() -> None:
+    rules = Linter().rules
+    fixes = fixes_of(rules)
+    assert fixes["share-request"] == Fix("")
+    assert set(fixes) == {r.id for r in rules if r.fix is not None}
 
 
 def test_apply_replaces_and_deletes_only_the_spans() -> None:

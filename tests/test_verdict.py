@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import pickle
-import types
 from pathlib import Path
 
 import pytest
@@ -42,8 +41,8 @@ def test_category_multiplier_and_thresholds_come_from_config() -> None:
     assert assess([other], policy) == Verdict(PASS, 3.0)
 
 
-def test_config_object_with_verdict_attribute_or_mapping() -> None:
-    config = types.SimpleNamespace(verdict={"weights": {"error": 1}})
+def test_config_object_gives_its_policy() -> None:
+    config = Config(verdict=VerdictPolicy.from_mapping({"weights": {"error": 1}}))
     assert assess([finding_at(TEXT, "彻底治愈")], config) == Verdict(PASS, 1.0)
 
 
