@@ -24,9 +24,12 @@ T = TypeVar("T")
 _CLAUSE_MARKS = re.compile(r"[,，、:：;；()（）\n。!?…]")
 _CLAUSE_MAX = 80  # a clause longer than this is treated as ending here
 
-# A rule's regex gets this long per text (plus a second per million characters), so a
-# catastrophic pattern in a user's pack costs bounded time instead of hanging the run.
+# A rule's regex gets this long per text, plus REGEX_SECONDS_PER_MILLION per million characters,
+# so a catastrophic pattern in a user's pack costs bounded time instead of hanging the run. The
+# allowance is generous because the slowest shipped patterns take a few seconds per million
+# characters on a busy machine, and a false time-out would drop a good rule.
 REGEX_SECONDS = 2.0
+REGEX_SECONDS_PER_MILLION = 10.0
 
 
 class RegexTimeout(Exception):
@@ -42,7 +45,7 @@ def timed_finditer(
     pattern: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None
 ) -> list[regex.Match[str]]:
     """All matches of `pattern` in `text[pos:endpos]`, or `RegexTimeout` past the limit."""
-    seconds = REGEX_SECONDS + len(text) / 1_000_000
+    seconds = REGEX_SECONDS + REGEX_SECONDS_PER_MILLION * len(text) / 1_000_000
     end = len(text) if endpos is None else endpos
     try:
         return list(pattern.finditer(text, pos, end, timeout=seconds))
