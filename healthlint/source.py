@@ -71,9 +71,8 @@ class Source:
 
     `text` has the BOM removed and line endings untouched, so offsets into it are the offsets
     findings report. `encoding` is the codec that turns `text` back into the bytes after the
-    BOM: ``bom + text.encode(encoding)`` (what `encode` does) reproduces the file, unless
-    `round_trips` is false: a few Big5 codes are duplicates that encode back to their twin, so
-    a fixer must not rewrite such a file.
+    BOM: ``bom + text.encode(encoding)`` (what `encode` does) reproduces the file, except for
+    a few duplicate Big5 codes that encode back to their twin (a fixer compares before writing).
     """
 
     path: str
@@ -81,7 +80,6 @@ class Source:
     encoding: str
     bom: bytes = b""
     newline: str = "\n"
-    round_trips: bool = True
 
     def encode(self, text: str | None = None) -> bytes:
         """The bytes of `text` (default: this source's text) in this file's encoding and BOM."""
@@ -174,8 +172,8 @@ def input_format(path: str | os.PathLike[str], explicit: str | None = None) -> s
 # -- decoding ---------------------------------------------------------------------------------
 
 
-def _source(path: str, text: str, encoding: str, bom: bytes, *, round_trips: bool = True) -> Source:
-    return Source(path, text, encoding, bom, _first_newline(text), round_trips)
+def _source(path: str, text: str, encoding: str, bom: bytes) -> Source:
+    return Source(path, text, encoding, bom, _first_newline(text))
 
 
 def _first_newline(text: str) -> str:
@@ -291,7 +289,7 @@ def _decode_legacy(data: bytes, path: str, utf8_error: UnicodeDecodeError) -> So
         except UnicodeDecodeError as exc:
             failures.append(exc)
             continue
-        return _source(path, text, codec, b"", round_trips=text.encode(codec) == data)
+        return _source(path, text, codec, b"")
     furthest = max(failures, key=lambda e: e.start)
     raise _undecodable(path, furthest, 0, "tried utf-8, gb18030, big5")
 
