@@ -22,7 +22,9 @@ from typing import Any
 
 import yaml
 
+from healthlint.engine import Linter
 from healthlint.errors import HealthlintError
+from healthlint.finding import CATEGORIES
 
 CASE_KEYS = frozenset({"id", "text", "expect", "note", "ignore_categories"})
 EXPECT_KEYS = frozenset({"category", "text", "occurrence"})
@@ -135,9 +137,12 @@ def _parse_expected(path: Path, case_id: str, text: str, raw: Any) -> Expected:
     occurrence = raw.get("occurrence", 1)
     if not isinstance(occurrence, int) or occurrence < 1:
         raise _fail(path, f"case {case_id}: occurrence must be a positive integer")
+    category = str(raw["category"])
+    if category not in CATEGORIES:
+        raise _fail(path, f"case {case_id}: unknown category {category!r}")
     needle = str(raw["text"])
     start, end = _locate(path, case_id, text, needle, occurrence)
-    return Expected(str(raw["category"]), needle, start, end)
+    return Expected(category, needle, start, end)
 
 
 def _parse_case(path: Path, raw: Any) -> Case:
@@ -154,12 +159,15 @@ def _parse_case(path: Path, raw: Any) -> Case:
     if not isinstance(expect, list):
         raise _fail(path, f"case {case_id}: expect must be a list")
     ignore = raw.get("ignore_categories") or []
-    if not isinstance(ignore, list):
-        raise _fail(path, f"case {case_id}: ignore_categories must be a list")
+    if not isinstance(ignore, list) or not set(map(str, ignore)) <= set(CATEGORIES):
+        raise _fail(path, f"case {case_id}: ignore_categories must list known categories")
+    expected = tuple(_parse_expected(path, case_id, text, e) for e in expect)
+    if {e.category for e in expected} & set(map(str, ignore)):
+        raise _fail(path, f"case {case_id}: a category cannot be both expected and ignored")
     return Case(
         id=case_id,
         text=text,
-        expect=tuple(_parse_expected(path, case_id, text, e) for e in expect),
+        expect=expected,
         ignore_categories=frozenset(str(c) for c in ignore),
         note=str(raw.get("note") or ""),
         path=str(path),
@@ -231,7 +239,8 @@ def evaluate(cases: Sequence[Case], lint: Callable[[str], Iterable[Span]]) -> Re
 def format_report(report: Report, *, verbose: bool = False) -> str:
     """The table, and with `verbose` every miss and false alarm, one per line."""
     lines = [f"{'category':<24}{'TP':>5}{'FN':>5}{'FP':>5}{'precision':>11}{'recall':>8}{'F1':>7}"]
-    for category in sorted(report.tallies):
+    order = {c: i for i, c in enumerate(CATEGORIES)}
+    for category in sorted(report.tallies, key=lambda c: (order.get(c, len(order)), c)):
         t = report.tallies[category]
         lines.append(
             f"{category:<24}{t.tp:>5}{t.fn:>5}{t.fp:>5}"
@@ -257,9 +266,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cases", type=Path, default=DEFAULT_CASES, help="folder of *.yaml")
     parser.add_argument("--verbose", action="store_true", help="list every miss and false alarm")
     args = parser.parse_args(argv)
-
-    from healthlint import Linter  # the engine is needed only to score, not to load cases
-
     try:
         cases = load_cases(args.cases)
         linter = Linter()

@@ -97,6 +97,9 @@ def test_clean_case_ignores_listed_categories(tmp_path: Path) -> None:
         "    expect: [{category: overclaim, text: 文本, occurrence: 0}]\n",
         "cases:\n  - id: a\n    text: 文本\n    expect: [{category: overclaim}]\n",
         "cases:\n  - id: a\n    text: '['\n  bad: [\n",
+        "cases:\n  - id: a\n    text: 文本\n    expect: [{category: puffery, text: 文本}]\n",
+        "cases:\n  - id: a\n    text: 文本\n    expect: [{category: overclaim, text: 文本}]\n"
+        "    ignore_categories: [overclaim]\n",
     ],
 )
 def test_malformed_files_name_the_file(tmp_path: Path, body: str) -> None:
