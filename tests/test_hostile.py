@@ -21,7 +21,7 @@ import pytest
 CLAIM = "这款产品能彻底治愈糖尿病，永不复发！"
 TRADITIONAL_CLAIM = "這款產品能徹底治癒糖尿病，永不復發！"
 NEEDLE = "彻底治愈"
-TIMEOUT = 120
+TIMEOUT = 300  # a hang detector: the slowest case, the 5 MB line, takes seconds when idle
 
 # name -> bytes of files that must be linted, each holding a claim
 GOOD: dict[str, Callable[[], bytes]] = {
@@ -32,7 +32,7 @@ GOOD: dict[str, Callable[[], bytes]] = {
     "utf32.txt": lambda: CLAIM.encode("utf-32"),
     "gb18030.txt": lambda: ("高血压患者注意。" + CLAIM).encode("gb18030"),
     "big5.txt": lambda: ("高血壓患者注意。" + TRADITIONAL_CLAIM).encode("big5"),
-    "oneline.txt": lambda: ("健康饮食有助于预防疾病" * 450_000 + CLAIM).encode(),
+    "oneline.txt": lambda: ("健康饮食有助于预防疾病" * 150_000 + CLAIM).encode(),  # 5 MB
     "lines.md": lambda: ("规律作息。\n" * 50_000 + CLAIM).encode(),
     "deep.html": lambda: (
         "<div>" * 5000 + f"<p>{CLAIM}</p>" + "<span>" * 3000 + "<!-- unclosed"
