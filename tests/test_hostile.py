@@ -21,7 +21,7 @@ import pytest
 CLAIM = "这款产品能彻底治愈糖尿病，永不复发！"
 TRADITIONAL_CLAIM = "這款產品能徹底治癒糖尿病，永不復發！"
 NEEDLE = "彻底治愈"
-TIMEOUT = 300  # a hang detector: the slowest case, the 5 MB line, takes seconds when idle
+TIMEOUT = 300  # a hang detector; the slowest case, the 5 MB line, took ~1 min on a busy machine
 
 # name -> bytes of files that must be linted, each holding a claim
 GOOD: dict[str, Callable[[], bytes]] = {
