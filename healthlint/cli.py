@@ -12,6 +12,7 @@ else is the lint command. Only `--fix` and `--write-baseline` write files.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sys
 from collections import Counter
@@ -353,9 +354,10 @@ def _subparser(name: str, description: str) -> argparse.ArgumentParser:
 
 
 def _inputs(paths: Sequence[str], config: Config, iter_files):  # type: ignore[no-untyped-def]
-    """Standard input as "-", files in order; errors as values so the run goes on."""
-    for path in paths:
-        if path == "-":
-            yield "-"
+    """Standard input as "-", files in order; errors as values so the run goes on. Paths go
+    to `iter_files` together, so a file named twice or reached twice is linted once."""
+    for is_stdin, group in itertools.groupby(paths, key=lambda path: path == "-"):
+        if is_stdin:
+            yield from group
         else:
-            yield from iter_files([path], exclude=config.exclude)
+            yield from iter_files(list(group), exclude=config.exclude)
