@@ -230,3 +230,10 @@ def test_catastrophic_regex_through_the_cli(tmp_path: Path) -> None:
     flagged = {Path(f["path"]).name for f in json.loads(result.stdout) if f["text"] == NEEDLE}
     assert flagged == {"a.md", "b.md", "c.md"}
     assert _digests(tmp_path) == before
+
+
+def test_a_file_named_twice_is_linted_once(tmp_path: Path) -> None:
+    _write(tmp_path, "docs/a.md", CLAIM)
+    result = healthlint("--format", "json", "docs/a.md", "docs", "./docs/a.md", cwd=tmp_path)
+    paths = [f["path"] for f in json.loads(result.stdout) if f["text"] == NEEDLE]
+    assert paths == ["docs/a.md"]
