@@ -6,6 +6,17 @@ import enum
 from dataclasses import asdict, dataclass
 from typing import Any
 
+CATEGORIES = (
+    "overclaim",
+    "unsupported-statistic",
+    "share-solicitation",
+    "commercial-contact",
+    "missing-disclaimer",
+    "endorsement",
+    "fear-appeal",
+)
+"""The seven finding categories of TAXONOMY.md: a public contract."""
+
 
 class Severity(str, enum.Enum):
     """Ordered severities; a `str` so findings serialise as plain text."""

@@ -1,0 +1,98 @@
+"""Everything the rule kinds share about one text, computed at most once.
+
+An `Analysis` is built per `Linter.lint` call and thrown away after it: the matching text,
+its layout, the occurrences of every indexed term, regex matches and word boundaries, each
+computed lazily on first use. Nothing in it outlives the call, so a Linter stays thread-safe.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from typing import Any, TypeVar
+
+import regex
+
+from healthlint.document import Document
+from healthlint.document.normalize import Normalized
+from healthlint.document.segment import Segmenter
+from healthlint.document.sentences import Layout
+from healthlint.matching import TermIndex
+
+T = TypeVar("T")
+_CLAUSE_MARKS = re.compile(r"[,，、:：;；()（）\n。!?…]")
+_CLAUSE_MAX = 80  # a clause longer than this is treated as ending here
+
+
+class Analysis:
+    def __init__(
+        self,
+        document: Document,
+        normalized: Normalized,
+        layout: Layout,
+        index: TermIndex,
+        segmenter: Segmenter,
+    ) -> None:
+        self.document = document
+        self.text = normalized.text
+        self.offsets = normalized.offsets
+        self.layout = layout
+        self._index = index
+        self._segmenter = segmenter
+        self._cache: dict[Hashable, Any] = {}
+        self._by_term: dict[str, list[tuple[int, int]]] | None = None
+
+    def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]  # type: ignore[no-any-return]
+
+    def term_spans(self, terms: Iterable[str]) -> Iterator[tuple[int, int]]:
+        """Occurrences of the given indexed terms."""
+        if self._by_term is None:
+            by_term: dict[str, list[tuple[int, int]]] = defaultdict(list)
+            for start, end, term in self._index.find(self.text):
+                by_term[term].append((start, end))
+            self._by_term = by_term
+        for term in terms:
+            yield from self._by_term.get(term, ())
+
+    def finditer(self, pattern: regex.Pattern[str]) -> list[regex.Match[str]]:
+        """All matches of a regex over the text, shared by every rule that uses it."""
+        return self.cached(
+            ("regex", pattern.pattern, pattern.flags), lambda: list(pattern.finditer(self.text))
+        )
+
+    def scope(self, name: str, start: int, end: int, window: int = 0) -> tuple[int, int]:
+        """The span of the clause, sentence, paragraph, window or document around a hit."""
+        if name == "document":
+            return 0, len(self.text)
+        if name == "window":
+            return max(0, start - window), min(len(self.text), end + window)
+        if name == "paragraph":
+            return self.layout.paragraph_span(start)
+        sentence = self.layout.sentence_at(start)
+        if name == "sentence":
+            return sentence.start, max(sentence.end, end)
+        return self.clause(start, end)
+
+    def clause(self, start: int, end: int) -> tuple[int, int]:
+        """From the clause mark before `start` to the one at or after `end`, within the sentence."""
+        sentence = self.layout.sentence_at(start)
+        lo = max(sentence.start, start - _CLAUSE_MAX)
+        before = [m.end() for m in _CLAUSE_MARKS.finditer(self.text, lo, start)]
+        after = _CLAUSE_MARKS.search(self.text, end, min(max(sentence.end, end), end + _CLAUSE_MAX))
+        return (before[-1] if before else lo), (
+            after.start() if after else min(max(sentence.end, end), end + _CLAUSE_MAX)
+        )
+
+    def on_word_boundaries(self, start: int, end: int) -> bool:
+        """True if [start, end) starts and ends where jieba puts word boundaries."""
+        k = self.layout.sentence_index(start)
+        sentence = self.layout.sentences[k]
+        edges = self.cached(
+            ("words", k),
+            lambda: self._segmenter.boundaries(self.text[sentence.start : sentence.end]),
+        )
+        return start - sentence.start in edges and end - sentence.start in edges

@@ -1,0 +1,144 @@
+"""Configuration: `.healthlint.yaml`, `[tool.healthlint]` in pyproject.toml, or `--config`.
+
+The file nearest to the current folder wins (searching upward, like ruff and yamllint);
+`--config` overrides the search. Unknown keys are errors: a misspelt `ignore` would otherwise
+quietly lint everything.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from healthlint.errors import ConfigError
+from healthlint.finding import Severity
+from healthlint.yamlsafe import load_yaml
+
+CONFIG_NAMES = (".healthlint.yaml", ".healthlint.yml")
+LANGUAGES = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class Config:
+    """What to lint and how. Every field has a default, so `Config()` is the stock setup."""
+
+    select: tuple[str, ...] = ()  # rule ids or categories; empty means all
+    ignore: tuple[str, ...] = ()  # rule ids or categories to switch off
+    severity: Mapping[str, str] = field(default_factory=dict)  # rule id or category → severity
+    rules_dirs: tuple[str, ...] = ()  # extra rule-pack folders, after the shipped ones
+    default_rules: bool = True  # load the shipped packs
+    allow: tuple[str, ...] = ()  # phrases never flagged (product names, quoted titles)
+    language: str = "zh"  # message language: zh or en
+    fail_on: str = "warning"  # lowest severity that makes the exit code 1
+    exclude: tuple[str, ...] = ()  # glob patterns of paths not to lint
+    path: str | None = None  # the file this came from
+
+    def with_options(self, **changes: Any) -> Config:
+        """A copy with command-line options applied (None means: keep the file's value)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @classmethod
+    def from_mapping(cls, data: Any, *, path: str | None = None) -> Config:
+        """Validate a parsed config; relative `rules_dirs` are relative to the config file."""
+        if data is None:
+            data = {}
+        if not isinstance(data, Mapping):
+            raise ConfigError("configuration must be a mapping of options", path=path)
+        names = {f.name for f in fields(cls)} - {"path"}
+        unknown = sorted(set(data) - names)
+        if unknown:
+            raise ConfigError(
+                f"unknown option {unknown[0]!r} (known: {', '.join(sorted(names))})", path=path
+            )
+        values: dict[str, Any] = {}
+        for key, value in data.items():
+            values[key] = _option(key, value, path)
+        base = Path(path).parent if path else Path.cwd()
+        if "rules_dirs" in values:
+            values["rules_dirs"] = tuple(str(base / d) for d in values["rules_dirs"])
+        return cls(**values, path=path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Config:
+        """Read a `.healthlint.yaml` or a `pyproject.toml` with `[tool.healthlint]`."""
+        path = os.fspath(path)
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read(4 * 1024 * 1024 + 1)
+        except OSError as exc:
+            raise ConfigError(f"cannot read config: {exc.strerror or exc}", path=path) from None
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ConfigError("config is not UTF-8 text", path=path) from None
+        if path.endswith(".toml"):
+            return cls.from_mapping(_toml_section(text, path), path=path)
+        return cls.from_mapping(load_yaml(text, path=path, error=ConfigError), path=path)
+
+    @classmethod
+    def discover(cls, start: str | os.PathLike[str] | None = None) -> Config:
+        """The nearest config from `start` (default: the current folder) upward, or defaults."""
+        folder = Path(start or Path.cwd()).resolve()
+        for directory in (folder, *folder.parents):
+            for name in CONFIG_NAMES:
+                if (directory / name).is_file():
+                    return cls.load(directory / name)
+            pyproject = directory / "pyproject.toml"
+            if pyproject.is_file() and "[tool.healthlint" in _read(pyproject):
+                return cls.load(pyproject)
+        return cls()
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _toml_section(text: str, path: str) -> Any:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML: {exc}", path=path) from None
+    return data.get("tool", {}).get("healthlint", {})
+
+
+def _option(key: str, value: Any, path: str | None) -> Any:
+    """Type-check one option and convert lists to tuples (the Config is immutable)."""
+    if key in ("select", "ignore", "rules_dirs", "allow", "exclude"):
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{key!r} must be a list of strings", path=path)
+        return tuple(value)
+    if key == "severity":
+        if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
+            raise ConfigError("'severity' must map rule ids or categories to severities", path=path)
+        for name, level in value.items():
+            _severity(level, f"severity of {name!r}", path)
+        return dict(value)
+    if key == "default_rules":
+        if not isinstance(value, bool):
+            raise ConfigError("'default_rules' must be true or false", path=path)
+        return value
+    if key == "language":
+        if value not in LANGUAGES:
+            raise ConfigError("'language' must be zh or en", path=path)
+        return value
+    if key == "fail_on":
+        return _severity(value, "'fail_on'", path)
+    raise ConfigError(f"unknown option {key!r}", path=path)  # pragma: no cover - checked above
+
+
+def _severity(value: Any, what: str, path: str | None) -> str:
+    if value not in {s.value for s in Severity}:
+        raise ConfigError(f"{what} must be error, warning or info", path=path)
+    return str(value)

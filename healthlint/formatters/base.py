@@ -1,0 +1,39 @@
+"""The formatter protocol: `start`, one `file` call per linted file, `finish` (flake8's shape)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TextIO
+
+from healthlint.engine import RuleInfo
+from healthlint.finding import Finding
+
+
+@dataclass(frozen=True)
+class Report:
+    """The findings of one linted file, with the source text to quote from."""
+
+    path: str
+    source: str
+    findings: Sequence[Finding]
+
+
+class Formatter:
+    """Writes a run's output to `stream`; subclasses override what they need."""
+
+    def __init__(
+        self, stream: TextIO, *, rules: Sequence[RuleInfo] = (), color: bool = False
+    ) -> None:
+        self.stream = stream
+        self.rules = rules
+        self.color = color
+
+    def start(self) -> None:
+        """Before the first file."""
+
+    def file(self, report: Report) -> None:
+        """After each file is linted, in input order."""
+
+    def finish(self, reports: Sequence[Report]) -> None:
+        """After the last file; `reports` holds every file's report."""

@@ -1,0 +1,77 @@
+"""What a rule kind is: declared options, compiled once, then `check` on every text.
+
+A kind module declares `OPTIONS` (option → `Option`) and a `Kind` subclass. `rules.py`
+validates a rule's options against `OPTIONS` before the kind sees them, so `__init__` can trust
+their types; `check` yields hit spans in matching-text offsets, and the engine applies the
+context filters every kind shares (negation, quotes, conditions, suppressions).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+import regex
+
+if TYPE_CHECKING:
+    from healthlint.analysis import Analysis
+    from healthlint.vocabulary import Vocabulary
+
+REQUIRED: Any = object()
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option of a kind: its YAML type(s), default (or REQUIRED) and what it means."""
+
+    types: type | tuple[type, ...]
+    default: Any = REQUIRED
+    doc: str = ""
+
+
+class Compiler(Protocol):
+    """What a kind may ask of the rule loader while compiling (errors name file and line)."""
+
+    def vocabulary(self, items: list[str]) -> Vocabulary: ...
+
+    def regex(self, pattern: str, *, groups: tuple[str, ...] = ()) -> regex.Pattern[str]: ...
+
+
+class Kind(ABC):
+    """A compiled rule of some kind; immutable, shared by every thread of a Linter."""
+
+    name: ClassVar[str]
+    options: ClassVar[Mapping[str, Option]]
+    negatable: ClassVar[bool] = True  # the default for a rule's `negatable`
+
+    @abstractmethod
+    def __init__(self, options: Mapping[str, Any], compiler: Compiler) -> None: ...
+
+    @abstractmethod
+    def check(self, analysis: Analysis) -> Iterator[tuple[int, int]]:
+        """Yield (start, end) spans of candidate findings in the matching text."""
+
+
+def leftmost_longest(spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """Non-overlapping spans, preferring the earliest start and then the longest."""
+    last_end = -1
+    for start, end in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if start >= last_end:
+            last_end = end
+            yield start, end
+
+
+def matches(
+    analysis: Analysis, patterns: tuple[regex.Pattern[str], ...], group: str
+) -> list[tuple[int, int]]:
+    """Spans of every match of `patterns`, narrowed to `group` where the pattern has it."""
+    spans = []
+    for pattern in patterns:
+        narrow = group in pattern.groupindex
+        for m in analysis.finditer(pattern):
+            span = m.span(group) if narrow else m.span()
+            if span[1] > span[0]:
+                spans.append(span)
+    return spans

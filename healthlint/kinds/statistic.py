@@ -1,0 +1,53 @@
+"""kind: statistic — a quantitative claim needs a citation.
+
+A figure (81.3%, 5.02倍, 三成, 治愈率, p<0.05) is a finding when nothing in its sentence or
+paragraph cites a source, or when its citation marker ([3], 【3】) points at no entry of the
+document's reference list. Dates, ages, doses and phone numbers are not statistics
+(`not_quantities`), and the reference list itself is never linted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from healthlint.analysis import Analysis
+from healthlint.kinds.base import Compiler, Kind, Option, leftmost_longest, matches
+
+OPTIONS = {
+    "quantities": Option(list, doc="regexes of quantitative claims (a `hit` group narrows)"),
+    "not_quantities": Option(list, [], "regexes of figures that are not claims: dates, doses…"),
+    "citations": Option(list, doc="terms or `re:` regexes that cite a source"),
+    "markers": Option(list, [], "regexes of citation markers with a `ref` group: [1], 【2】"),
+    "scope": Option(str, "paragraph", "where a citation counts: sentence or paragraph"),
+}
+
+
+class Statistic(Kind):
+    name = "statistic"
+    options = OPTIONS
+
+    def __init__(self, options: Mapping[str, Any], compiler: Compiler) -> None:
+        if options["scope"] not in ("sentence", "paragraph"):
+            raise ValueError("scope must be sentence or paragraph")
+        self.quantities = tuple(compiler.regex(p) for p in options["quantities"])
+        self.not_quantities = compiler.vocabulary([f"re:{p}" for p in options["not_quantities"]])
+        self.citations = compiler.vocabulary(options["citations"])
+        self.markers = tuple(compiler.regex(p, groups=("ref",)) for p in options["markers"])
+        self.scope = options["scope"]
+
+    def check(self, analysis: Analysis) -> Iterator[tuple[int, int]]:
+        for start, end in leftmost_longest(matches(analysis, self.quantities, "hit")):
+            if self.not_quantities.covering(analysis, start, end):
+                continue
+            lo, hi = analysis.scope(self.scope, start, end)
+            if not self._cited(analysis, lo, hi):
+                yield start, end
+
+    def _cited(self, analysis: Analysis, lo: int, hi: int) -> bool:
+        refs = [m.group("ref") for p in self.markers for m in p.finditer(analysis.text, lo, hi)]
+        if refs:
+            # With a reference list, every marker must name one of its entries.
+            known = analysis.layout.references
+            return analysis.layout.reference_start is None or all(r in known for r in refs)
+        return self.citations.within(analysis, lo, hi)

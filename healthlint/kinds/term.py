@@ -1,0 +1,29 @@
+"""kind: term — any of a list of words or phrases.
+
+The workhorse for absolute terms, guarantees, share prompts and contact prompts. Terms are
+literal (matched on the normalised text, so 徹底治癒 and 彻 底 治 愈 match 彻底治愈); the common
+options `word_boundary` and `exceptions` keep 根治性切除术 and 第一产程 from matching.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from healthlint.analysis import Analysis
+from healthlint.kinds.base import Compiler, Kind, Option, leftmost_longest
+
+OPTIONS = {
+    "terms": Option(list, doc="words or phrases; `re:` items are regexes, `@name` a lexicon list")
+}
+
+
+class Term(Kind):
+    name = "term"
+    options = OPTIONS
+
+    def __init__(self, options: Mapping[str, Any], compiler: Compiler) -> None:
+        self.terms = compiler.vocabulary(options["terms"])
+
+    def check(self, analysis: Analysis) -> Iterator[tuple[int, int]]:
+        return leftmost_longest(self.terms.occurrences(analysis))

@@ -1,0 +1,177 @@
+"""Data tests for the shipped rule packs, in the spirit of codespell's test_dictionary.py.
+
+The loader validates the schema when a `Linter` is built; these tests check what a schema cannot:
+that ids are unique across packs, every rule explains itself in both languages, word lists hold
+no duplicates or self-cancelling exceptions, lexicon references resolve, and every regex compiles
+with the groups its kind reads.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import opencc
+import pytest
+import regex
+import yaml
+
+from healthlint.finding import CATEGORIES
+from healthlint.vocabulary import REGEX_PREFIX
+
+RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+PACKS = sorted(RULES_DIR.glob("*.yaml"))
+SEVERITIES = frozenset({"error", "warning", "info"})
+KEBAB = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+# Options whose entries are all regexes, and the named group each must define (None: none).
+REGEX_OPTIONS = {
+    "patterns": None,
+    "quantities": None,
+    "not_quantities": None,
+    "failure": "claim",
+    "markers": "ref",
+}
+# Word lists: literal terms, `re:` regexes and `@lexicon` references.
+WORD_OPTIONS = ("terms", "exceptions", "citations", "promotion", "advice", "disclaimers")
+
+
+def _load(path: Path) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
+
+
+def _rules() -> Iterator[tuple[str, dict[str, Any]]]:
+    for path in PACKS:
+        for rule in _load(path).get("rules") or []:
+            yield path.name, rule
+
+
+def _lexicons() -> Iterator[tuple[str, str, list[Any]]]:
+    for path in PACKS:
+        for name, words in (_load(path).get("lexicon") or {}).items():
+            yield path.name, name, words
+
+
+RULES = list(_rules())
+RULE_IDS = [f"{pack}:{rule.get('id')}" for pack, rule in RULES]
+
+
+def _conditions(rule: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    for key in ("requires", "unless", "escalate"):
+        yield from rule.get(key) or []
+
+
+def _strings(value: Any) -> list[str]:
+    """An option that holds one string or a list of them, as a list."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _special(word: str) -> bool:
+    """A lexicon reference or a regex, not a literal term."""
+    return word.startswith(("@", REGEX_PREFIX))
+
+
+def test_packs_exist() -> None:
+    names = {path.name for path in PACKS}
+    assert {"overclaim.yaml", "statistic.yaml", "disclaimer.yaml", "lexicon.yaml"} <= names
+
+
+def test_rule_ids_unique_across_packs() -> None:
+    counts = Counter(rule.get("id") for _, rule in RULES)
+    assert [rule_id for rule_id, n in counts.items() if n > 1] == []
+
+
+@pytest.mark.parametrize(("pack", "rule"), RULES, ids=RULE_IDS)
+def test_rule_explains_itself(pack: str, rule: dict[str, Any]) -> None:
+    assert KEBAB.match(rule["id"]), rule["id"]
+    assert rule["category"] in CATEGORIES
+    assert rule["severity"] in SEVERITIES
+    for key in ("message", "suggestion"):
+        assert set(rule[key]) == {"zh", "en"}, key
+        assert all(isinstance(text, str) and text.strip() for text in rule[key].values()), key
+    assert isinstance(rule["basis"], str)
+    assert re.search(r"《[^》]+》|第.+条|规范|guidance", rule["basis"]), "basis names no law"
+    examples = rule["examples"]
+    assert examples.get("bad"), "no bad example"
+    assert examples.get("good"), "no good example"
+
+
+@pytest.mark.parametrize(("pack", "rule"), RULES, ids=RULE_IDS)
+def test_word_lists_have_no_duplicates(pack: str, rule: dict[str, Any]) -> None:
+    for key in (*WORD_OPTIONS, *REGEX_OPTIONS):
+        words = _strings(rule.get(key))
+        duplicated = [word for word, n in Counter(words).items() if n > 1]
+        assert duplicated == [], key
+
+
+@pytest.mark.parametrize(("pack", "rule"), RULES, ids=RULE_IDS)
+def test_no_term_is_silenced_by_its_own_exceptions(pack: str, rule: dict[str, Any]) -> None:
+    """A term that contains one of its rule's exceptions could never be reported."""
+    exceptions = [e for e in _strings(rule.get("exceptions")) if not _special(e)]
+    for term in _strings(rule.get("terms")):
+        if _special(term):
+            continue
+        assert [exc for exc in exceptions if exc in term] == [], term
+
+
+@pytest.mark.parametrize(("pack", "rule"), RULES, ids=RULE_IDS)
+def test_regexes_compile_with_their_groups(pack: str, rule: dict[str, Any]) -> None:
+    for key, group in REGEX_OPTIONS.items():
+        for source in _strings(rule.get(key)):
+            compiled = regex.compile(source)
+            if group:
+                assert group in compiled.groupindex, f"{key}: {source} has no {group} group"
+    words = [w for key in WORD_OPTIONS for w in _strings(rule.get(key))]
+    words += [w for c in _conditions(rule) for w in _strings(c.get("any"))]
+    for word in words:
+        if word.startswith(REGEX_PREFIX):
+            regex.compile(word[len(REGEX_PREFIX) :])
+
+
+@pytest.mark.parametrize(("pack", "rule"), RULES, ids=RULE_IDS)
+def test_written_in_simplified_lower_case(pack: str, rule: dict[str, Any]) -> None:
+    """Terms are matched against normalised text, so a traditional or upper-case one never fires."""
+    to_simplified = opencc.OpenCC("t2s")
+    words = [*_strings(rule.get("terms")), *_strings(rule.get("exceptions"))]
+    for condition in _conditions(rule):
+        words.extend(_strings(condition.get("any")))
+    for word in (w for w in words if not _special(w)):
+        assert to_simplified.convert(word) == word, word
+        assert word == word.lower(), word
+
+
+def test_lexicon_names_unique_and_entries_clean() -> None:
+    names = Counter(name for _, name, _ in _lexicons())
+    assert [name for name, n in names.items() if n > 1] == []
+    to_simplified = opencc.OpenCC("t2s")
+    for _, name, words in _lexicons():
+        assert words, name
+        duplicated = [word for word, n in Counter(words).items() if n > 1]
+        assert duplicated == [], name
+        literal = [word for word in words if not _special(word)]
+        assert all(to_simplified.convert(word) == word for word in literal), name
+
+
+def test_lexicon_references_resolve() -> None:
+    defined = {name for _, name, _ in _lexicons()}
+    used = set()
+    for _, rule in RULES:
+        for key in WORD_OPTIONS:
+            used.update(w[1:] for w in _strings(rule.get(key)) if w.startswith("@"))
+        for condition in _conditions(rule):
+            used.update(w[1:] for w in _strings(condition.get("any")) if w.startswith("@"))
+    assert used - defined == set()
+
+
+@pytest.mark.parametrize(("pack", "rule"), RULES, ids=RULE_IDS)
+def test_conditions_are_well_formed(pack: str, rule: dict[str, Any]) -> None:
+    scopes = {"clause", "sentence", "paragraph", "document", "window"}
+    for condition in _conditions(rule):
+        assert condition["scope"] in scopes
+        assert _strings(condition.get("any")), condition
+        assert ("window" in condition) == (condition["scope"] == "window"), condition

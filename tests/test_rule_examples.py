@@ -1,0 +1,34 @@
+"""Every rule's own examples: each bad one gives that rule's finding, each good one does not."""
+
+from __future__ import annotations
+
+import pytest
+
+from healthlint import Linter
+from healthlint.rules import default_rules_dir, load_rules
+
+RULES = load_rules([default_rules_dir()]).rules
+BAD = [
+    pytest.param(r.id, e.text, e.flagged, id=f"{r.id}-bad{i}")
+    for r in RULES
+    for i, e in enumerate(r.bad)
+]
+GOOD = [
+    pytest.param(r.id, text, id=f"{r.id}-good{i}") for r in RULES for i, text in enumerate(r.good)
+]
+
+
+@pytest.mark.parametrize(("rule", "text", "flagged"), BAD)
+def test_bad_example_is_flagged(linter: Linter, rule: str, text: str, flagged: str | None) -> None:
+    hits = [f for f in linter.lint(text) if f.rule == rule]
+    assert hits, f"{rule} does not flag its bad example {text!r}"
+    if flagged is not None:
+        assert flagged in [f.text for f in hits], (
+            f"{rule} flags {[f.text for f in hits]}, not {flagged!r}"
+        )
+
+
+@pytest.mark.parametrize(("rule", "text"), GOOD)
+def test_good_example_is_not_flagged(linter: Linter, rule: str, text: str) -> None:
+    hits = [f.text for f in linter.lint(text) if f.rule == rule]
+    assert not hits, f"{rule} flags its good example {text!r} at {hits}"
