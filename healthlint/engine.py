@@ -104,6 +104,18 @@ class Linter:
         for text in texts:
             yield self.lint(text, format=format)
 
+    def lint_many(
+        self, texts: Iterable[str], *, jobs: int | None = None, format: str | None = None
+    ) -> Iterator[list[Finding]]:
+        """Lint many texts over `jobs` processes (default: all cores), results in input order.
+
+        The input is consumed lazily and only a few chunks are in flight, so a generator over
+        a file larger than memory is fine; each worker builds this Linter once.
+        """
+        from healthlint.parallel import ordered_map
+
+        return ordered_map(_lint_one, (self, format), texts, jobs)
+
     def _keep(self, rule: Rule, analysis: Analysis, start: int, end: int) -> bool:
         """The context filters every kind shares, cheapest first."""
         sentence = analysis.layout.sentence_at(start)
@@ -180,6 +192,12 @@ class Linter:
             good_examples=rule.good,
             path=rule.path,
         )
+
+
+def _lint_one(job: tuple[Linter, str | None], text: str) -> list[Finding]:
+    """`Linter.lint` as a module-level function, so worker processes can unpickle it."""
+    linter, format = job
+    return linter.lint(text, format=format)
 
 
 def _holds(condition: Condition, analysis: Analysis, start: int, end: int) -> bool:
