@@ -104,6 +104,10 @@ def _version() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (the console script exits with it)."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["batch"]:
+        from healthlint.batch import main as batch
+
+        return batch(args[1:])
     try:
         return _lint(args, sys.stdout, sys.stderr)
     except HealthlintError as exc:
