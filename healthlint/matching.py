@@ -3,35 +3,39 @@
 All rules' terms, exceptions and context cues go into one index, so a text is scanned once
 however many rules there are. The index reports overlapping occurrences (彻底治愈 and 治愈 at
 once), because each rule picks its own hits independently of the others.
+
+The scan is an Aho-Corasick automaton (ahocorasick-rs, compiled to a DFA). On the health
+corpus it reports exactly the occurrences of a `re` lookahead alternation about 35 times as
+fast, and runs ten times as fast as the best pure-`re` scan (docs/performance.md).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
+
+import ahocorasick_rs
 
 
 class TermIndex:
     """Every occurrence of a fixed set of strings, overlapping ones included."""
 
     def __init__(self, terms: Iterable[str]) -> None:
-        unique = sorted({t for t in terms if t}, key=lambda t: (-len(t), t))
-        self.terms = frozenset(unique)
-        # At each position the alternation (longest first) finds the longest term; the
-        # shorter terms starting there are its prefixes that are terms too.
-        self._pattern = (
-            re.compile("(?=(" + "|".join(map(re.escape, unique)) + "))") if unique else None
+        self.terms = frozenset(t for t in terms if t)
+        self._patterns = sorted(self.terms)
+        self._automaton = (
+            ahocorasick_rs.AhoCorasick(
+                self._patterns,
+                matchkind=ahocorasick_rs.MatchKind.Standard,
+                implementation=ahocorasick_rs.Implementation.DFA,
+            )
+            if self._patterns
+            else None
         )
-        self._prefixes = {
-            t: tuple(t[:n] for n in range(len(t) - 1, 0, -1) if t[:n] in self.terms) for t in unique
-        }
 
     def find(self, text: str) -> Iterator[tuple[int, int, str]]:
-        """(start, end, term) for every occurrence, by start then longest first."""
-        if self._pattern is None:
+        """(start, end, term) for every occurrence, in order of their ends."""
+        if self._automaton is None:
             return
-        for m in self._pattern.finditer(text):
-            start, longest = m.start(), m.group(1)
-            yield start, start + len(longest), longest
-            for shorter in self._prefixes[longest]:
-                yield start, start + len(shorter), shorter
+        patterns = self._patterns
+        for index, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
+            yield start, end, patterns[index]
