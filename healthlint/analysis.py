@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 import regex
@@ -18,7 +18,7 @@ from healthlint.document import Document
 from healthlint.document.normalize import Normalized
 from healthlint.document.segment import Segmenter
 from healthlint.document.sentences import Layout
-from healthlint.matching import TermIndex
+from healthlint.matching import Prefilter, TermIndex
 
 T = TypeVar("T")
 _CLAUSE_MARKS = re.compile(r"[,，、:：;；()（）\n。!?…]")
@@ -33,6 +33,7 @@ class Analysis:
         layout: Layout,
         index: TermIndex,
         segmenter: Segmenter,
+        prefilters: Mapping[tuple[str, int], Prefilter],
     ) -> None:
         self.document = document
         self.text = normalized.text
@@ -40,6 +41,7 @@ class Analysis:
         self.layout = layout
         self._index = index
         self._segmenter = segmenter
+        self._prefilters = prefilters
         self._cache: dict[Hashable, Any] = {}
         self._by_term: dict[str, list[tuple[int, int]]] | None = None
 
@@ -48,21 +50,38 @@ class Analysis:
             self._cache[key] = compute()
         return self._cache[key]  # type: ignore[no-any-return]
 
-    def term_spans(self, terms: Iterable[str]) -> Iterator[tuple[int, int]]:
-        """Occurrences of the given indexed terms."""
+    def _occurrences(self) -> dict[str, list[tuple[int, int]]]:
+        """Every indexed term's spans, from one scan of the text."""
         if self._by_term is None:
             by_term: dict[str, list[tuple[int, int]]] = defaultdict(list)
             for start, end, term in self._index.find(self.text):
                 by_term[term].append((start, end))
             self._by_term = by_term
+        return self._by_term
+
+    def term_spans(self, terms: Iterable[str]) -> Iterator[tuple[int, int]]:
+        """Occurrences of the given indexed terms."""
+        by_term = self._occurrences()
         for term in terms:
-            yield from self._by_term.get(term, ())
+            yield from by_term.get(term, ())
 
     def finditer(self, pattern: regex.Pattern[str]) -> list[regex.Match[str]]:
-        """All matches of a regex over the text, shared by every rule that uses it."""
-        return self.cached(
-            ("regex", pattern.pattern, pattern.flags), lambda: list(pattern.finditer(self.text))
-        )
+        """All matches of a regex over the text, shared by every rule that uses it.
+
+        With a prefilter the regex runs only around its required strings, and not at all
+        when they are absent: most regexes on most texts.
+        """
+        key = (pattern.pattern, pattern.flags)
+        return self.cached(("regex", *key), lambda: self._matches(pattern, key))
+
+    def _matches(self, pattern: regex.Pattern[str], key: tuple[str, int]) -> list[regex.Match[str]]:
+        found = self._prefilters.get(key)
+        if found is None:
+            return list(pattern.finditer(self.text))
+        by_term = self._occurrences()
+        spans = [span for term in found.literals for span in by_term.get(term, ())]
+        windows = found.windows(self.text, spans)
+        return [m for lo, hi in windows for m in pattern.finditer(self.text, lo, hi)]
 
     def scope(self, name: str, start: int, end: int, window: int = 0) -> tuple[int, int]:
         """The span of the clause, sentence, paragraph, window or document around a hit."""

@@ -52,6 +52,7 @@ class Linter:
         _check_names(self.config, ruleset.rules)
         self._rules = tuple(r for r in ruleset.rules if _active(r, self.config))
         self._index = ruleset.index
+        self._prefilters = ruleset.prefilters
         self._cues = ruleset.cues
         self._allowed = TermIndex(normalize(a).text for a in self.config.allow)
         self._segmenter = Segmenter()
@@ -81,6 +82,7 @@ class Linter:
             ),
             self._index,
             self._segmenter,
+            self._prefilters,
         )
         allowed = sorted((s, e) for s, e, _ in self._allowed.find(normalized.text))
         findings = {}
