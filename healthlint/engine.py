@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from healthlint import context, suppression
 from healthlint.analysis import Analysis
+from healthlint.cache import cached_rules
 from healthlint.config import Config
 from healthlint.document import Document, format_for_path
 from healthlint.document.normalize import normalize
@@ -21,7 +22,7 @@ from healthlint.document.sentences import layout
 from healthlint.errors import ConfigError
 from healthlint.finding import CATEGORIES, Finding, Severity
 from healthlint.matching import TermIndex
-from healthlint.rules import Condition, Rule, default_rules_dir, load_rules
+from healthlint.rules import Condition, Rule, default_rules_dir
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class Linter:
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or Config()
         directories = [default_rules_dir()] if self.config.default_rules else []
-        ruleset = load_rules([*directories, *self.config.rules_dirs])
+        ruleset = cached_rules([*directories, *self.config.rules_dirs])
         _check_names(self.config, ruleset.rules)
         self._rules = tuple(r for r in ruleset.rules if _active(r, self.config))
         self._index = ruleset.index
