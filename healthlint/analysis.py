@@ -80,8 +80,18 @@ class Analysis:
             return list(pattern.finditer(self.text))
         by_term = self._occurrences()
         spans = [span for term in found.literals for span in by_term.get(term, ())]
-        windows = found.windows(self.text, spans)
+        if not spans:
+            return []
+        stops = self._stops(found.barriers) if found.reach is None and found.barriers else ()
+        windows = found.windows(len(self.text), spans, stops)
         return [m for lo, hi in windows for m in pattern.finditer(self.text, lo, hi)]
+
+    def _stops(self, barriers: str) -> list[int]:
+        """Sorted offsets of the given characters in the text, found once per analysis."""
+        return self.cached(
+            ("stops", barriers),
+            lambda: [m.start() for m in re.finditer(f"[{re.escape(barriers)}]", self.text)],
+        )
 
     def scope(self, name: str, start: int, end: int, window: int = 0) -> tuple[int, int]:
         """The span of the clause, sentence, paragraph, window or document around a hit."""

@@ -11,9 +11,10 @@ fast, and runs ten times as fast as the best pure-`re` scan (docs/performance.md
 
 from __future__ import annotations
 
+import bisect
 import re
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,17 +73,23 @@ class Prefilter:
     look: int  # how far lookarounds and anchors look beyond a match
     barriers: str  # characters no match contains
 
-    def windows(self, text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-        """Disjoint [lo, hi) windows around the literals' occurrences, merged when they touch."""
+    def windows(
+        self, size: int, spans: Iterable[tuple[int, int]], stops: Sequence[int] = ()
+    ) -> list[tuple[int, int]]:
+        """Disjoint [lo, hi) windows around the literals' occurrences, merged when they touch.
+
+        `stops` are the sorted offsets of the text's `barriers` characters (the caller
+        finds them once per text and barrier set).
+        """
         merged: list[tuple[int, int]] = []
-        size = len(text)
         for start, end in sorted(spans):
             if self.reach is not None:
                 lo, hi = start - self.reach, end + self.reach
             elif self.barriers:
-                lo = max(text.rfind(b, 0, start) for b in self.barriers) + 1 - self.look
-                found = [i for i in (text.find(b, end) for b in self.barriers) if i >= 0]
-                hi = min(found, default=size) + self.look
+                k = bisect.bisect_left(stops, start)
+                lo = (stops[k - 1] + 1 if k else 0) - self.look
+                k = bisect.bisect_left(stops, end, k)
+                hi = (stops[k] if k < len(stops) else size) + self.look
             else:
                 lo, hi = 0, size
             lo, hi = max(0, lo), min(size, hi)

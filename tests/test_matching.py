@@ -51,7 +51,7 @@ def test_windowed_scan_equals_whole_text_scan(case: tuple[regex.Pattern[str], st
     pattern, text = case
     found = dict(PREFILTERS)[(pattern.pattern, pattern.flags)]
     spans = [(s, e) for s, e, _ in TermIndex(found.literals).find(text)]
-    windowed = [
-        m.span() for lo, hi in found.windows(text, spans) for m in pattern.finditer(text, lo, hi)
-    ]
+    stops = [i for i, char in enumerate(text) if char in found.barriers]
+    windows = found.windows(len(text), spans, stops)
+    windowed = [m.span() for lo, hi in windows for m in pattern.finditer(text, lo, hi)]
     assert windowed == [m.span() for m in pattern.finditer(text)]
