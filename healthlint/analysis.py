@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import Any, TypeVar
 
 import regex
@@ -18,7 +18,7 @@ from healthlint.document import Document
 from healthlint.document.normalize import Normalized
 from healthlint.document.segment import Segmenter
 from healthlint.document.sentences import Layout
-from healthlint.matching import Prefilter, TermIndex
+from healthlint.matching import Prefilters, TermIndex
 
 T = TypeVar("T")
 _CLAUSE_MARKS = re.compile(r"[,，、:：;；()（）\n。!?…]")
@@ -33,7 +33,7 @@ class Analysis:
         layout: Layout,
         index: TermIndex,
         segmenter: Segmenter,
-        prefilters: Mapping[tuple[str, int], Prefilter],
+        prefilters: Prefilters,
     ) -> None:
         self.document = document
         self.text = normalized.text
@@ -44,6 +44,8 @@ class Analysis:
         self._prefilters = prefilters
         self._cache: dict[Hashable, Any] = {}
         self._by_term: dict[str, list[tuple[int, int]]] | None = None
+        self._candidates: dict[tuple[str, int], list[tuple[int, int]]] | None = None
+        self._regex_matches: dict[tuple[str, int], list[regex.Match[str]]] = {}
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
         if key not in self._cache:
@@ -72,14 +74,18 @@ class Analysis:
         when they are absent: most regexes on most texts.
         """
         key = (pattern.pattern, pattern.flags)
-        return self.cached(("regex", *key), lambda: self._matches(pattern, key))
+        matches = self._regex_matches.get(key)
+        if matches is None:
+            matches = self._regex_matches[key] = self._matches(pattern, key)
+        return matches
 
     def _matches(self, pattern: regex.Pattern[str], key: tuple[str, int]) -> list[regex.Match[str]]:
-        found = self._prefilters.get(key)
+        found = self._prefilters.by_key.get(key)
         if found is None:
             return list(pattern.finditer(self.text))
-        by_term = self._occurrences()
-        spans = [span for term in found.literals for span in by_term.get(term, ())]
+        if self._candidates is None:
+            self._candidates = self._prefilters.candidates(self._occurrences())
+        spans = self._candidates.get(key)
         if not spans:
             return []
         stops = self._stops(found.barriers) if found.reach is None and found.barriers else ()

@@ -21,7 +21,7 @@ from healthlint.document.segment import Segmenter
 from healthlint.document.sentences import layout
 from healthlint.errors import ConfigError
 from healthlint.finding import CATEGORIES, Finding, Severity
-from healthlint.matching import TermIndex
+from healthlint.matching import Prefilters, TermIndex
 from healthlint.rules import Condition, Rule, default_rules_dir
 
 
@@ -53,7 +53,7 @@ class Linter:
         _check_names(self.config, ruleset.rules)
         self._rules = tuple(r for r in ruleset.rules if _active(r, self.config))
         self._index = ruleset.index
-        self._prefilters = ruleset.prefilters
+        self._prefilters = Prefilters(ruleset.prefilters)
         self._cues = ruleset.cues
         self._allowed = TermIndex(normalize(a).text for a in self.config.allow)
         self._segmenter = Segmenter()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,6 +98,29 @@ class Prefilter:
             else:
                 merged.append((lo, hi))
         return merged
+
+
+class Prefilters:
+    """Every regex's prefilter by (pattern, flags), and which regexes each literal wakes."""
+
+    def __init__(self, prefilters: Mapping[tuple[str, int], Prefilter]) -> None:
+        self.by_key = dict(prefilters)
+        woken: dict[str, list[tuple[str, int]]] = {}
+        for key, found in self.by_key.items():
+            for literal in found.literals:
+                woken.setdefault(literal, []).append(key)
+        self._woken = woken
+
+    def candidates(
+        self, occurrences: Mapping[str, list[tuple[int, int]]]
+    ) -> dict[tuple[str, int], list[tuple[int, int]]]:
+        """For each regex that can match, the occurrences of its literals: one pass over the
+        literals found in a text, instead of one look-up per regex and literal."""
+        spans: dict[tuple[str, int], list[tuple[int, int]]] = {}
+        for literal, found in occurrences.items():
+            for key in self._woken.get(literal, ()):
+                spans.setdefault(key, []).extend(found)
+        return spans
 
 
 def prefilter(pattern: str) -> Prefilter | None:
