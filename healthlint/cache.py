@@ -16,7 +16,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -67,6 +66,8 @@ def _key(directories: list[str | os.PathLike[str]]) -> str:
 
 def _store(entry: Path, ruleset: RuleSet) -> None:
     """Write atomically (temp file, rename), so a concurrent reader never sees half."""
+    import tempfile  # only on a miss: tempfile costs more to import than a hit takes
+
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=entry.parent, delete=False) as stream:
