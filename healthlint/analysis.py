@@ -88,9 +88,22 @@ class Analysis:
         spans = self._candidates.get(key)
         if not spans:
             return []
+        if found.lead is not None:
+            return self._match_at(pattern, found.starts(spans))
         stops = self._stops(found.barriers) if found.reach is None and found.barriers else ()
         windows = found.windows(len(self.text), spans, stops)
         return [m for lo, hi in windows for m in pattern.finditer(self.text, lo, hi)]
+
+    def _match_at(self, pattern: regex.Pattern[str], starts: list[int]) -> list[regex.Match[str]]:
+        """What `finditer` finds when matches can only start at `starts`: try each in
+        order, skipping those inside the previous match."""
+        matches = []
+        end = 0
+        for start in starts:
+            if start >= end and (m := pattern.match(self.text, start)) is not None:
+                matches.append(m)
+                end = max(m.end(), start + 1)
+        return matches
 
     def _stops(self, barriers: str) -> list[int]:
         """Sorted offsets of the given characters in the text, found once per analysis."""

@@ -63,12 +63,23 @@ class Prefilter:
     the pattern can never consume, such as 。 or a line break) widened by `look` otherwise.
     So running the regex on those windows alone finds exactly the matches of a whole-text
     scan, and a text without occurrences does not run it at all.
+
+    For a pattern of unbounded width that starts with a bounded prefix and then a literal
+    (`[^，]{0,4}(?:降糖|抗癌)…`), `lead` is that prefix's longest width and `literals` are
+    those leading literals: every match starts at most `lead` characters before one, so the
+    regex is tried only at those positions (`starts`), not at every position of a sentence.
     """
 
     literals: frozenset[str]
     reach: int | None  # longest match plus how far lookarounds look; None: unbounded
     look: int  # how far lookarounds and anchors look beyond a match
     barriers: str  # characters no match contains
+    lead: int | None = None
+
+    def starts(self, spans: Iterable[tuple[int, int]]) -> list[int]:
+        """The positions where a match can start, in order (needs `lead`)."""
+        lead = self.lead or 0
+        return sorted({p for start, _ in spans for p in range(max(0, start - lead), start + 1)})
 
     def windows(
         self, size: int, spans: Iterable[tuple[int, int]], stops: Sequence[int] = ()
@@ -145,6 +156,8 @@ def prefilter(pattern: str) -> Prefilter | None:
     if look >= _UNBOUNDED:
         return Prefilter(literals, None, 0, "")
     width = parsed.getwidth()[1]
+    if width >= _UNBOUNDED and (leading := _lead(parsed)) is not None:
+        return Prefilter(leading[0], None, look, "", leading[1])
     barriers = "".join(c for c in _BARRIERS if not _consumes(parsed, c))
     return Prefilter(literals, None if width >= _UNBOUNDED else width + look, look, barriers)
 
@@ -261,3 +274,48 @@ def _in_set(items: Any, char: str) -> bool:
         else:
             return True  # unsure
     return found != negate
+
+
+def _lead(items: Any) -> tuple[frozenset[str], int] | None:
+    """The literals one of which every match has after a bounded prefix, and that prefix's
+    longest width; None when no such literal comes before an unbounded part."""
+    prefix = 0
+    for op, value in items:
+        found: tuple[frozenset[str], int] | None = None
+        if op is _constants.LITERAL:
+            return frozenset({chr(value)}), prefix
+        if op is _constants.SUBPATTERN and not value[1] & re.IGNORECASE:
+            found = _lead(value[-1])
+        elif op is _ATOMIC:
+            found = _lead(value)
+        elif op in _REPEATS and value[0] >= 1:
+            found = _lead(value[2])
+        elif op is _constants.BRANCH:
+            leads = [_lead(branch) for branch in value[1]]
+            if all(lead is not None for lead in leads):
+                literals = frozenset().union(*(lead[0] for lead in leads))  # type: ignore[index]
+                found = literals, max(lead[1] for lead in leads)  # type: ignore[index]
+        if found is not None:
+            return found[0], prefix + found[1]
+        if op in (_constants.ASSERT, _constants.ASSERT_NOT, _constants.AT):
+            continue  # zero width
+        if (
+            op is _constants.SUBPATTERN
+            or op is _ATOMIC
+            or op in _REPEATS
+            or op
+            in (
+                _constants.IN,
+                _constants.ANY,
+                _constants.NOT_LITERAL,
+                _constants.BRANCH,
+                _constants.CATEGORY,
+            )
+        ):
+            width = _parser.SubPattern(items.state, [(op, value)]).getwidth()[1]
+            if width >= _UNBOUNDED:
+                return None
+            prefix += width
+        else:
+            return None
+    return None

@@ -23,8 +23,10 @@ def test_prefilter_reads_required_literals_and_reach() -> None:
     assert found is not None
     assert found.literals == {"研究", "报告"}
     assert found.reach is not None and found.reach >= 40 + 2 + 1 + 2
-    unbounded = prefilter(r"(?:[^。，]{0,4}(?:降糖|抗癌)[^。，]{0,4}[、，]\s*){2,}")
-    assert unbounded is not None and unbounded.reach is None and "。" in unbounded.barriers
+    sentence = prefilter(r"\d+(?:\.\d+)?\s*%")
+    assert sentence is not None and sentence.reach is None and "。" in sentence.barriers
+    leading = prefilter(r"(?:[^。，]{0,4}(?:降糖|抗癌)[^。，]{0,4}[、，]\s*){2,}")
+    assert leading is not None and leading.lead == 4 and leading.literals == {"降", "抗"}
 
 
 def test_prefilter_declines_what_it_cannot_read_safely() -> None:
@@ -51,7 +53,14 @@ def test_windowed_scan_equals_whole_text_scan(case: tuple[regex.Pattern[str], st
     pattern, text = case
     found = dict(PREFILTERS)[(pattern.pattern, pattern.flags)]
     spans = [(s, e) for s, e, _ in TermIndex(found.literals).find(text)]
-    stops = [i for i, char in enumerate(text) if char in found.barriers]
-    windows = found.windows(len(text), spans, stops)
-    windowed = [m.span() for lo, hi in windows for m in pattern.finditer(text, lo, hi)]
+    if found.lead is not None:  # try only where a match can start, as Analysis does
+        windowed, end = [], 0
+        for start in found.starts(spans):
+            if start >= end and (m := pattern.match(text, start)) is not None:
+                windowed.append(m.span())
+                end = max(m.end(), start + 1)
+    else:
+        stops = [i for i, char in enumerate(text) if char in found.barriers]
+        windows = found.windows(len(text), spans, stops)
+        windowed = [m.span() for lo, hi in windows for m in pattern.finditer(text, lo, hi)]
     assert windowed == [m.span() for m in pattern.finditer(text)]
