@@ -280,10 +280,15 @@ def _lead(items: Any) -> tuple[frozenset[str], int] | None:
     """The literals one of which every match has after a bounded prefix, and that prefix's
     longest width; None when no such literal comes before an unbounded part."""
     prefix = 0
-    for op, value in items:
+    for index, (op, value) in enumerate(items):
         found: tuple[frozenset[str], int] | None = None
         if op is _constants.LITERAL:
-            return frozenset({chr(value)}), prefix
+            run = [chr(value)]
+            for next_op, next_value in list(items)[index + 1 :]:
+                if next_op is not _constants.LITERAL:
+                    break
+                run.append(chr(next_value))
+            return frozenset({"".join(run)}), prefix
         if op is _constants.SUBPATTERN and not value[1] & re.IGNORECASE:
             found = _lead(value[-1])
         elif op is _ATOMIC:
