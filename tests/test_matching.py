@@ -26,7 +26,7 @@ def test_prefilter_reads_required_literals_and_reach() -> None:
     sentence = prefilter(r"\d+(?:\.\d+)?\s*%")
     assert sentence is not None and sentence.reach is None and "。" in sentence.barriers
     leading = prefilter(r"(?:[^。，]{0,4}(?:降糖|抗癌)[^。，]{0,4}[、，]\s*){2,}")
-    assert leading is not None and leading.lead == 4 and leading.literals == {"降", "抗"}
+    assert leading is not None and leading.lead == 4 and leading.literals == {"降糖", "抗癌"}
 
 
 def test_prefilter_declines_what_it_cannot_read_safely() -> None:
