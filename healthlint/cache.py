@@ -22,6 +22,8 @@ from pathlib import Path
 from healthlint.rules import RuleSet, load_rules, pack_files
 
 _SOURCE = Path(__file__).resolve().parent
+#: Entries kept: enough for several configurations with their own rule folders.
+KEEP = 16
 
 
 def cached_rules(directories: Iterable[str | os.PathLike[str]]) -> RuleSet:
@@ -74,6 +76,14 @@ def _store(entry: Path, ruleset: RuleSet) -> None:
             temporary = Path(stream.name)
             pickle.dump(ruleset, stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, entry)
+        _prune(entry.parent)
     except (OSError, pickle.PicklingError):
         if "temporary" in locals():
             temporary.unlink(missing_ok=True)
+
+
+def _prune(folder: Path) -> None:
+    """Keep the newest `KEEP` entries: each edit of a pack or of healthlint makes a new one."""
+    entries = sorted(folder.glob("rules-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in entries[KEEP:]:
+        stale.unlink(missing_ok=True)

@@ -63,3 +63,15 @@ def test_empty_setting_turns_the_cache_off(tmp_path: Path, monkeypatch: pytest.M
     (packs / "p.yaml").write_text(PACK.format(term="根治"), encoding="utf-8")
     assert [f.text for f in linter_for(packs).lint("本品根治糖尿病")] == ["根治"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["packs"]
+
+
+def test_only_the_newest_entries_are_kept(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("healthlint.cache.KEEP", 2)
+    packs = tmp_path / "packs"
+    packs.mkdir()
+    for term in ("根治", "治愈", "痊愈"):
+        (packs / "p.yaml").write_text(PACK.format(term=term), encoding="utf-8")
+        linter_for(packs)
+    assert len(list(cache.iterdir())) == 2
