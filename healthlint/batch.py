@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from healthlint.cli import load_linter
 from healthlint.engine import Linter
 from healthlint.errors import HealthlintError
 from healthlint.parallel import ordered_map
@@ -171,8 +172,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.jobs < 0 or args.skip < 0:
         print("healthlint batch: --jobs and --skip must not be negative", file=sys.stderr)
         return 2
-    from healthlint.cli import load_linter  # the CLI's config handling, shared
-
     try:
         linter = load_linter(args.config)
         source = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
