@@ -121,8 +121,8 @@ def test_command_reports_bad_cases_with_exit_2(tmp_path: Path, capsys) -> None:
 
 
 @pytest.fixture(scope="module")
-def report() -> Report:
-    return evaluate(load_cases(CASES), Linter().lint)
+def report(linter: Linter) -> Report:
+    return evaluate(load_cases(CASES), linter.lint)
 
 
 def test_every_category_meets_the_f1_floor(report: Report) -> None:
@@ -140,3 +140,21 @@ def test_clean_cases_stay_clean(report: Report) -> None:
         f"{len(report.clean_flagged)} of {report.clean_cases} clean cases flagged: "
         + ", ".join(report.clean_flagged)
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "severity"),
+    [
+        ("集满30个赞，免费领取体检套餐。", "error"),
+        ("不转不是中国人！", "error"),
+        ("分享到朋友圈后才能查看全文。", "error"),
+        ("觉得有用，请帮我点个赞。", "warning"),
+        ("赶紧转发到家族群！", "warning"),
+        ("欢迎转发给需要的朋友。", "info"),
+        ("设为星标，不错过推送。", "info"),
+    ],
+)
+def test_share_solicitation_is_graded(linter: Linter, text: str, severity: str) -> None:
+    """The cases score categories only; the grading REGULATIONS.md asks for is checked here."""
+    found = [f.severity for f in linter.lint(text) if f.category == "share-solicitation"]
+    assert found == [severity]
