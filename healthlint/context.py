@@ -23,6 +23,7 @@ CUE_LISTS = (
     "question",  # make the trigger's clause, in a sentence ending in ?, a question: 能否, 吗
     "question_tail",  # a closing question about what came before: 是真的吗, 靠谱吗
     "quote_context",  # make a quoted trigger a quotation: 广告法, 不得, 规定, 网传
+    "attribution",  # earlier in the sentence, report a seller's claim: 商家宣称, 鼓吹, 卖点是
 )
 # Characters before a trigger, within its clause, that a negation reaches: in
 # 没有任何一种保健品能保证百分之百有效 twelve characters separate the negation from the claim.
@@ -41,13 +42,15 @@ class Cues:
 
 
 def negated(analysis: Analysis, cues: Cues, start: int, end: int) -> bool:
-    """Is the hit negated, hedged, asked about or refuted where it stands?"""
+    """Is the hit negated, hedged, asked about, refuted or reported as someone else's claim?"""
     clause_start, _ = analysis.clause(start, end)
     lo = max(clause_start, start - NEGATION_WINDOW)
     if _negation_before(analysis, cues, lo, start):
         return True
     sentence = analysis.layout.sentence_at(start)
     if cues["refutation"].within(analysis, end, sentence.end):
+        return True
+    if cues["attribution"].within(analysis, sentence.start, start):
         return True
     if _is_question(analysis, cues, start, end):
         return True
