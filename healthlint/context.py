@@ -76,16 +76,19 @@ def _negation_before(analysis: Analysis, cues: Cues, lo: int, start: int) -> boo
 def _is_question(analysis: Analysis, cues: Cues, start: int, end: int) -> bool:
     """Is the hit asked about rather than asserted?
 
-    Only when its own clause holds the question cue (苦瓜真的能降血糖吗？), or a closing clause
-    asks about what came before (喝醋能软化血管，是真的吗？). A question elsewhere in the
-    sentence leaves an assertion standing: 每5个人就有1人失眠，你是其中之一吗？
+    Only when its own clause is the question (用疟原虫能治愈癌症？) or holds a question cue
+    (苦瓜真的能降血糖吗，还是骗局？), or when a closing clause asks about what came before
+    (喝醋能软化血管，是真的吗？). A question elsewhere in the sentence leaves an assertion
+    standing: 每5个人就有1人失眠，你是其中之一吗？
     """
     sentence = analysis.layout.sentence_at(start)
     tail = analysis.text[sentence.start : sentence.end].rstrip(' \n"”」)')
     if not tail.endswith(("?", "？")):
         return False
     clause_start, clause_end = analysis.clause(start, end)
-    if cues["question"].within(analysis, clause_start, clause_end):
+    if analysis.text.startswith("?", clause_end) or cues["question"].within(
+        analysis, clause_start, clause_end
+    ):
         return True
     return cues["question_tail"].within(analysis, clause_end, max(sentence.end, end))
 

@@ -62,6 +62,7 @@ def test_not_negation_looks_like_one_but_is_not(probe: Linter) -> None:
         "吃苦瓜真的能降血糖吗？",
         "干细胞疗法能否根治糖尿病？",
         "有人说喝醋能根治高血压，这是真的吗？",
+        "用疟原虫能根治晚期癌症？",  # the clause is the question, even without a cue
     ],
 )
 def test_a_question_about_the_claim_suppresses(probe: Linter, text: str) -> None:
@@ -90,3 +91,13 @@ def test_a_rumour_frame_without_refutation_is_still_a_claim(probe: Linter) -> No
 def test_quoted_law_is_not_a_claim(probe: Linter) -> None:
     assert hits(probe, "《广告法》规定，广告中不得出现“根治”等用语。") == []
     assert hits(probe, "我们的口号是“根治”。") == ["根治"]
+
+
+def test_markers_count_as_citations_when_the_list_has_no_numbers(linter: Linter) -> None:
+    """A reference list whose entries are not numbered cannot refute a [5] marker."""
+    unnumbered = "葡萄籽提取物可使风险降低30%[5]。\n参考文献\nSmith J. A trial. BMJ, 2020.\n"
+    numbered = "葡萄籽提取物可使风险降低30%[5]。\n参考文献\n[1] Smith J. A trial. BMJ, 2020.\n"
+    assert not [f for f in linter.lint(unnumbered) if f.category == "unsupported-statistic"]
+    assert [f.text for f in linter.lint(numbered) if f.category == "unsupported-statistic"] == [
+        "30%"
+    ]

@@ -47,7 +47,8 @@ class Statistic(Kind):
     def _cited(self, analysis: Analysis, lo: int, hi: int) -> bool:
         refs = [m.group("ref") for p in self.markers for m in p.finditer(analysis.text, lo, hi)]
         if refs:
-            # With a reference list, every marker must name one of its entries.
+            # With a numbered reference list, every marker must name one of its entries; a
+            # list whose entries carry no numbers cannot refute a marker.
             known = analysis.layout.references
-            return analysis.layout.reference_start is None or all(r in known for r in refs)
+            return not known or all(r in known for r in refs)
         return self.citations.within(analysis, lo, hi)
