@@ -15,6 +15,7 @@ from typing import Any
 
 from healthlint.errors import ConfigError
 from healthlint.finding import Severity
+from healthlint.verdict import VerdictPolicy
 from healthlint.yamlsafe import load_yaml
 
 CONFIG_NAMES = (".healthlint.yaml", ".healthlint.yml")
@@ -34,6 +35,7 @@ class Config:
     language: str = "zh"  # message language: zh or en
     fail_on: str = "warning"  # lowest severity that makes the exit code 1
     exclude: tuple[str, ...] = ()  # glob patterns of paths not to lint
+    verdict: VerdictPolicy = field(default_factory=VerdictPolicy)  # see healthlint.verdict
     path: str | None = None  # the file this came from
 
     def with_options(self, **changes: Any) -> Config:
@@ -135,6 +137,8 @@ def _option(key: str, value: Any, path: str | None) -> Any:
         return value
     if key == "fail_on":
         return _severity(value, "'fail_on'", path)
+    if key == "verdict":
+        return VerdictPolicy.from_mapping(value, path=path)
     raise ConfigError(f"unknown option {key!r}", path=path)  # pragma: no cover - checked above
 
 

@@ -9,6 +9,7 @@ which the default rule packs define and user packs may extend.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -66,11 +67,14 @@ def quoted(analysis: Analysis, cues: Cues, start: int, end: int) -> bool:
 
 
 def _negation_before(analysis: Analysis, cues: Cues, lo: int, start: int) -> bool:
-    negations = cues["negation"]
-    if not negations.within(analysis, lo, start):
-        return False
-    spans = [s for s in negations.occurrences(analysis) if lo <= s[0] and s[1] <= start]
-    return any(not cues["not_negation"].covering(analysis, s, e) for s, e in spans)
+    spans = cues["negation"].occurrences(analysis)
+    k = bisect.bisect_left(spans, (lo, lo))
+    while k < len(spans) and spans[k][0] < start:
+        s, e = spans[k]
+        if e <= start and not cues["not_negation"].covering(analysis, s, e):
+            return True
+        k += 1
+    return False
 
 
 def _is_question(analysis: Analysis, cues: Cues, start: int, end: int) -> bool:

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from healthlint.document.model import FORMATS, format_for_path
 from healthlint.errors import InputError, UsageError
 
 __all__ = [
@@ -37,16 +38,6 @@ __all__ = [
 ]
 
 DEFAULT_EXTENSIONS = (".md", ".markdown", ".txt", ".html", ".htm")
-FORMATS = ("text", "markdown", "html")
-_FORMAT_BY_EXTENSION = {
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".mdown": "markdown",
-    ".mkd": "markdown",
-    ".html": "html",
-    ".htm": "html",
-    ".xhtml": "html",
-}
 _SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__"})
 
 # Longest first: the UTF-32-LE BOM starts with the UTF-16-LE one.
@@ -162,7 +153,7 @@ def iter_files(
     """
     walker = _Walker(tuple(exclude), tuple(e.lower() for e in extensions))
     for given in paths:
-        yield from walker.walk(Path(given))
+        yield from walker.walk(given)
 
 
 def input_format(path: str | os.PathLike[str], explicit: str | None = None) -> str:
@@ -173,7 +164,7 @@ def input_format(path: str | os.PathLike[str], explicit: str | None = None) -> s
                 f"unknown input format {explicit!r}; choose one of {', '.join(FORMATS)}"
             )
         return explicit
-    return _FORMAT_BY_EXTENSION.get(os.path.splitext(os.fspath(path))[1].lower(), "text")
+    return format_for_path(path)
 
 
 # -- decoding ---------------------------------------------------------------------------------
@@ -351,8 +342,12 @@ class _Walker:
         self.extensions = extensions
         self.seen: set[tuple[int, int]] = set()
 
-    def walk(self, given: Path) -> Iterator[Path | InputError]:
-        name = str(given)
+    def walk(self, given: str | os.PathLike[str]) -> Iterator[Path | InputError]:
+        name = os.fspath(given)
+        if not name:  # Path("") would silently mean the current folder
+            yield InputError("empty path")
+            return
+        given = Path(name)
         try:
             st = given.stat()
         except OSError as exc:

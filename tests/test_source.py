@@ -104,6 +104,13 @@ def test_refuses_binary_and_undecodable(data: bytes, message: str) -> None:
     assert "\n" not in line
 
 
+def test_utf8_with_one_corrupt_byte_is_refused_not_misread() -> None:
+    data = bytearray((ARTICLE * 3).encode())
+    data[39] = 0xFF  # the lead byte of the 14th character
+    with pytest.raises(InputError, match="byte 0xff at offset 39"):
+        decode(bytes(data))
+
+
 def test_a_few_tolerated_controls_are_text() -> None:
     text = "第一页\f第二页\t完\x1b[0m\n" * 10 + "\x1a"
     assert decode(text.encode()).text == text
@@ -227,8 +234,12 @@ def test_exclude_patterns(tree: Path) -> None:
 
 
 def test_missing_path_is_an_error_and_the_rest_goes_on(tree: Path) -> None:
-    items = _listing(list(iter_files(["nope.md", "docs/b.md"])))
-    assert items == ["error nope.md: no such file or directory", "docs/b.md"]
+    items = _listing(list(iter_files(["nope.md", "", "docs/b.md"])))
+    assert items == [
+        "error nope.md: no such file or directory",
+        "error None: empty path",
+        "docs/b.md",
+    ]
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")

@@ -18,6 +18,7 @@ _EXTENSIONS = {
     ".md": "markdown",
     ".markdown": "markdown",
     ".mdown": "markdown",
+    ".mkd": "markdown",
     ".html": "html",
     ".htm": "html",
     ".xhtml": "html",

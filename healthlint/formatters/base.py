@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
+from healthlint.config import Config
 from healthlint.engine import RuleInfo
 from healthlint.finding import Finding
 
@@ -20,14 +21,26 @@ class Report:
 
 
 class Formatter:
-    """Writes a run's output to `stream`; subclasses override what they need."""
+    """Writes a run's output to `stream`; subclasses override what they need.
+
+    `quiet`: findings only, no summary. `config`: the run's configuration, for formatters that
+    report more than findings (the verdict of `report`).
+    """
 
     def __init__(
-        self, stream: TextIO, *, rules: Sequence[RuleInfo] = (), color: bool = False
+        self,
+        stream: TextIO,
+        *,
+        rules: Sequence[RuleInfo] = (),
+        color: bool = False,
+        quiet: bool = False,
+        config: Config | None = None,
     ) -> None:
         self.stream = stream
         self.rules = rules
         self.color = color
+        self.quiet = quiet
+        self.config = config or Config()
 
     def start(self) -> None:
         """Before the first file."""

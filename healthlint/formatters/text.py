@@ -28,6 +28,8 @@ class TextFormatter(Formatter):
                 self.stream.write(f"    {self._paint('dim', '依据:')} {f.basis}\n")
 
     def finish(self, reports: Sequence[Report]) -> None:
+        if self.quiet:
+            return
         counts = Counter(f.severity for r in reports for f in r.findings)
         files = sum(1 for r in reports if r.findings)
         if not counts:

@@ -1,0 +1,314 @@
+"""Measure healthlint against baselines run in the same run, and print one table.
+
+    python bench/run.py [--corpus DIR] [--repeat N]
+
+Every number is a ratio to a baseline timed seconds before on the same machine, so a busy
+or slow machine moves both sides and the ratio stays meaningful. Targets (issue 6):
+
+    CLI start         `healthlint` on one small article   <= 6 x `python -c pass`
+    throughput        warm `Linter` over a few MB          <= 5 x a plain `re` alternation
+                                                               of the packs' terms
+    growth            4 x the text                         <= 4.5 x the time
+    peak memory       the CLI on a 1 MB file               < 150 MB
+    batch             `healthlint batch --jobs 2`          >= 1.7 x as fast as --jobs 1
+
+Text: the JSON Lines files in `--corpus` (default `../shared/corpus` beside the repository)
+when it exists, else the files in `examples/` repeated. The corpus is read, never copied.
+Each timing is the best of `--repeat` runs: the least disturbed by other work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Size of the throughput text and of the batch input, in UTF-8 bytes.
+THROUGHPUT_BYTES = 3_000_000
+BATCH_BYTES = 6_000_000
+#: The growth test times a text of this many characters and one four times as long.
+GROWTH_CHARS = 250_000
+MEMORY_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table: what was measured, against what, and the verdict."""
+
+    name: str
+    value: str
+    baseline: str
+    ratio: float | None
+    target: str
+    ok: bool | None
+
+
+def best_of(repeat: int, action: Callable[[], Any]) -> float:
+    """Best wall time of `repeat` calls, in seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def load_texts(corpus: Path) -> tuple[list[str], str]:
+    """Health texts to lint and where they came from."""
+    files = sorted(corpus.glob("*.jsonl")) if corpus.is_dir() else []
+    if files:
+        texts = [json.loads(line)["text"] for path in files for line in path.open(encoding="utf-8")]
+        return texts, f"corpus ({len(texts)} texts)"
+    examples = sorted(
+        p for p in (ROOT / "examples").glob("*") if p.suffix in {".md", ".txt", ".html"}
+    )
+    if not examples:
+        raise SystemExit("no corpus and no examples/ to measure on")
+    return [p.read_text(encoding="utf-8") for p in examples], f"examples ({len(examples)} files)"
+
+
+def repeated(texts: list[str], size: int) -> Iterator[str]:
+    """The texts over and over until `size` UTF-8 bytes have been given."""
+    given = 0
+    while True:
+        for text in texts:
+            if given >= size:
+                return
+            given += len(text.encode("utf-8"))
+            yield text
+
+
+def pack_terms() -> list[str]:
+    """Every term of the shipped rule packs: `terms` lists and lexicon words."""
+    terms: set[str] = set()
+    for path in _yaml_files(resources.files("healthlint.rules")):
+        pack = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for words in (pack.get("lexicon") or {}).values():
+            terms.update(_words(words))
+        for rule in pack.get("rules") or []:
+            terms.update(_words(rule.get("terms")))
+    return sorted(terms)
+
+
+def _yaml_files(folder: Any) -> Iterator[Any]:
+    for entry in folder.iterdir():
+        if entry.is_dir():
+            yield from _yaml_files(entry)
+        elif entry.name.endswith(".yaml"):
+            yield entry
+
+
+def _words(value: Any) -> list[str]:
+    """Literal words of a list, skipping `@lexicon` references (their words come anyway)."""
+    if isinstance(value, dict):  # a lexicon written as {extend: true, words: [...]}
+        value = value.get("words") or value.get("terms")
+    return [w for w in value or [] if isinstance(w, str) and not w.startswith("@")]
+
+
+def run(command: list[str]) -> tuple[float, int]:
+    """Wall time and peak resident memory (KiB) of one command, output discarded."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    error = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    if process.returncode not in (0, 1):
+        raise RuntimeError(f"{' '.join(command)} exited {process.returncode}: {error[-300:]}")
+    return elapsed, usage.ru_maxrss
+
+
+def best_run(repeat: int, command: list[str]) -> float:
+    return min(run(command)[0] for _ in range(repeat))
+
+
+def healthlint_command() -> list[str]:
+    """The installed `healthlint` script beside this Python, as users run it."""
+    script = Path(sys.executable).with_name("healthlint")
+    found = str(script) if script.exists() else shutil.which("healthlint")
+    if not found:
+        raise RuntimeError("no healthlint script installed")
+    return [found]
+
+
+def measure_start(repeat: int, small: Path) -> Row:
+    python = best_run(repeat, [sys.executable, "-c", "pass"])
+    cli = best_run(repeat, [*healthlint_command(), str(small)])
+    return _ratio_row("CLI start, one small article", cli, python, "python -c pass", 6)
+
+
+def measure_throughput(repeat: int, texts: list[str]) -> Row:
+    from healthlint import Linter
+
+    terms = pack_terms()
+    if not terms:
+        raise RuntimeError("the rule packs hold no terms")
+    alternation = re.compile("|".join(map(re.escape, sorted(terms, key=len, reverse=True))))
+    linter = Linter()
+    linter.lint(texts[0])  # warm: lazy imports and caches
+    size = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    plain = best_of(repeat, lambda: [alternation.findall(t) for t in texts])
+    lint = best_of(repeat, lambda: [linter.lint(t) for t in texts])
+    row = _ratio_row(f"warm throughput, {size:.1f} MB", lint, plain, f"re of {len(terms)} terms", 5)
+    return Row(
+        row.name,
+        f"{row.value} ({size / lint:.1f} MB/s)",
+        f"{row.baseline} ({size / plain:.0f} MB/s)",
+        row.ratio,
+        row.target,
+        row.ok,
+    )
+
+
+def measure_growth(repeat: int, texts: list[str]) -> Row:
+    from healthlint import Linter
+
+    whole = "\n\n".join(repeated(texts, 4 * 4 * GROWTH_CHARS))
+    small, large = whole[:GROWTH_CHARS], whole[: 4 * GROWTH_CHARS]
+    linter = Linter()
+    linter.lint(texts[0])
+    one = best_of(repeat, lambda: linter.lint(small))
+    four = best_of(repeat, lambda: linter.lint(large))
+    return Row(
+        f"growth, {len(small) // 1000}k vs {len(large) // 1000}k chars",
+        f"{four:.2f} s",
+        f"{one:.2f} s",
+        four / one,
+        "<= 4.5",
+        four / one <= 4.5,
+    )
+
+
+def measure_memory(texts: list[str], folder: Path) -> Row:
+    path = folder / "one-megabyte.md"
+    path.write_text("\n\n".join(repeated(texts, MEMORY_BYTES)), encoding="utf-8")
+    _, python = run([sys.executable, "-c", "pass"])
+    _, cli = run([*healthlint_command(), str(path)])
+    size = path.stat().st_size / 1e6
+    return Row(
+        f"peak memory, CLI on {size:.1f} MB",
+        f"{cli / 1024:.0f} MB",
+        f"{python / 1024:.0f} MB python -c pass",
+        None,
+        "< 150 MB",
+        cli / 1024 < 150,
+    )
+
+
+def measure_batch(repeat: int, texts: list[str], folder: Path) -> Row:
+    path = folder / "submissions.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for number, text in enumerate(repeated(texts, BATCH_BYTES)):
+            out.write(json.dumps({"id": number, "text": text}, ensure_ascii=False) + "\n")
+    command = [*healthlint_command(), "batch", str(path), "-o", os.devnull, "--no-progress"]
+    one = best_run(repeat, [*command, "--jobs", "1"])
+    two = best_run(repeat, [*command, "--jobs", "2"])
+    size = path.stat().st_size / 1e6
+    return Row(
+        f"batch, {size:.0f} MB JSONL, --jobs 2",
+        f"{two:.2f} s",
+        f"{one:.2f} s --jobs 1",
+        one / two,
+        ">= 1.7 x faster",
+        one / two >= 1.7,
+    )
+
+
+def _ratio_row(name: str, value: float, baseline: float, label: str, limit: float) -> Row:
+    ratio = value / baseline
+    return Row(
+        name, _seconds(value), f"{_seconds(baseline)} {label}", ratio, f"<= {limit}", ratio <= limit
+    )
+
+
+def _seconds(value: float) -> str:
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def small_article(texts: list[str], folder: Path) -> Path:
+    """The smallest example article, or a corpus text of about a page when there is none."""
+    examples = [p for p in (ROOT / "examples").glob("*") if p.suffix in {".md", ".txt"}]
+    if examples:
+        return min(examples, key=lambda p: p.stat().st_size)
+    path = folder / "small.txt"
+    path.write_text(min((t for t in texts if len(t) > 1000), key=len), encoding="utf-8")
+    return path
+
+
+def machine() -> str:
+    """CPU model, cores, OS and Python: what RESULTS.md records beside the numbers."""
+    model = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        names = re.findall(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.MULTILINE)
+        model = names[0] if names else model
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (
+        f"{model}, {cores} cores, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def table(rows: list[Row]) -> str:
+    lines = [
+        "| measure | healthlint | baseline | ratio | target | ok |",
+        "|---|---|---|---:|---|---|",
+    ]
+    for row in rows:
+        ratio = "" if row.ratio is None else f"{row.ratio:.2f}"
+        ok = {True: "yes", False: "**no**", None: ""}[row.ok]
+        lines.append(
+            f"| {row.name} | {row.value} | {row.baseline} | {ratio} | {row.target} | {ok} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=ROOT.parent / "shared" / "corpus",
+        help="folder of JSON Lines texts (default: ../shared/corpus beside the repository)",
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="runs per timing; the best counts")
+    args = parser.parse_args()
+    texts, source = load_texts(args.corpus)
+    print(f"{datetime.date.today()} · {machine()} · text: {source}\n")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        measures: list[tuple[str, Callable[[], Row]]] = [
+            ("CLI start", lambda: measure_start(3 * args.repeat, small_article(texts, folder))),
+            ("throughput", lambda: measure_throughput(args.repeat, list(texts))),
+            ("growth", lambda: measure_growth(args.repeat, texts)),
+            ("peak memory", lambda: measure_memory(texts, folder)),
+            ("batch", lambda: measure_batch(min(args.repeat, 2), texts, folder)),
+        ]
+        for name, measure in measures:
+            try:
+                rows.append(measure())
+            except Exception as error:  # report the others even when one cannot run
+                rows.append(Row(name, f"n/a: {error}", "", None, "", False))
+    print(table(rows))
+    return 0 if all(row.ok for row in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,32 @@
+"""`--format report`: one JSON object per document with its verdict, for platforms.
+
+`--format json` stays what tools already parse, a flat list of findings; a moderation queue
+needs a decision per document instead: `path`, `verdict` (pass, review, reject), `score` and
+the `findings`. Clean documents are listed too, with verdict pass, so every input has an answer.
+The thresholds are the `verdict` configuration (see `healthlint.verdict`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from healthlint.formatters.base import Formatter, Report
+from healthlint.verdict import assess
+
+
+def document(report: Report, config: Any) -> dict[str, Any]:
+    """The JSON object of one document."""
+    return {
+        "path": report.path,
+        **assess(report.findings, config).to_dict(),
+        "findings": [f.to_dict() for f in report.findings],
+    }
+
+
+class ReportFormatter(Formatter):
+    def finish(self, reports: Sequence[Report]) -> None:
+        items = [document(r, self.config) for r in reports]
+        json.dump(items, self.stream, ensure_ascii=False, indent=2)
+        self.stream.write("\n")

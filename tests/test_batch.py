@@ -1,0 +1,134 @@
+"""`healthlint batch` and `Linter.lint_many`: order, nothing lost, same results as serial."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from healthlint import Linter
+from healthlint.batch import main as batch_main
+from healthlint.cli import main as cli_main
+from healthlint.parallel import WorkerError, ordered_map
+
+TEXTS = (
+    "本品可彻底治愈糖尿病，无任何副作用。",
+    "糖尿病目前无法根治，请遵医嘱规范治疗。",
+    "今天天气不错。",
+    "转发到朋友圈，让更多人看到！加微信领取秘方。",
+)
+MALFORMED = 5_000
+
+
+@pytest.fixture(scope="module")
+def linter() -> Linter:
+    return Linter()
+
+
+def write_jsonl(path: Path, count: int, broken: dict[int, bytes] | None = None) -> Path:
+    broken = broken or {}
+    with path.open("wb") as out:
+        for number in range(1, count + 1):
+            record = {"sid": f"s{number}", "body": TEXTS[number % len(TEXTS)]}
+            line = json.dumps(record, ensure_ascii=False).encode()
+            out.write(broken.get(number, line) + b"\n")
+    return path
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_ten_thousand_lines_in_order_with_one_malformed(tmp_path: Path, linter: Linter) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", 10_000, {MALFORMED: b'{"sid": "s5000", "body": '})
+    output = tmp_path / "out.jsonl"
+    args = [str(source), "-o", str(output), "--jobs", "2", "--text-field", "body"]
+    code = batch_main([*args, "--id-field", "sid", "--no-progress"])
+    results = read_jsonl(output)
+    assert code == 1
+    assert len(results) == 10_000
+    assert [r["line"] for r in results] == list(range(1, 10_001))
+    bad = results[MALFORMED - 1]
+    assert "findings" not in bad and "line 5000" in bad["error"]
+    expected = {text: [f.to_dict() for f in linter.lint(text)] for text in TEXTS}
+    for number, result in enumerate(results, start=1):
+        if number != MALFORMED:
+            assert result["id"] == f"s{number}"
+            assert result["findings"] == expected[TEXTS[number % len(TEXTS)]]
+    assert any(result.get("findings") for result in results)
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        (b"[1, 2]", "JSON object"),
+        (b'{"id": 1}', "'text' is missing"),
+        (b'{"id": 1, "text": 3}', "a int, not a string"),
+        (b'{"id": 1, "text": "\xff"}', "not UTF-8"),
+        (b"", "invalid JSON"),
+    ],
+)
+def test_unreadable_line_is_reported_and_the_run_goes_on(
+    tmp_path: Path, line: bytes, reason: str
+) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b'{"id": 1, "text": "a"}\n' + line + b'\n{"id": 3, "text": "b"}\n')
+    output = tmp_path / "out.jsonl"
+    assert batch_main([str(source), "-o", str(output), "--jobs", "1"]) == 1
+    first, second, third = read_jsonl(output)
+    assert first["findings"] == third["findings"] == []
+    assert reason in second["error"] and second["error"].startswith("line 2:")
+
+
+def test_skip_resumes_after_the_given_line(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", 20)
+    output = tmp_path / "out.jsonl"
+    batch_main([str(source), "-o", str(output), "--skip", "15", "--text-field", "body"])
+    assert [r["line"] for r in read_jsonl(output)] == [16, 17, 18, 19, 20]
+
+
+def test_cli_dispatches_batch(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", 3)
+    output = tmp_path / "out.jsonl"
+    assert cli_main(["batch", str(source), "-o", str(output), "--text-field", "body"]) in (0, 1)
+    assert len(read_jsonl(output)) == 3
+
+
+def test_missing_input_is_a_usage_error(tmp_path: Path) -> None:
+    assert batch_main([str(tmp_path / "absent.jsonl")]) == 2
+
+
+def test_lint_many_with_processes_equals_serial(linter: Linter) -> None:
+    texts = [TEXTS[i % len(TEXTS)] + "。" * (i % 3) for i in range(200)]
+    assert list(linter.lint_many(texts, jobs=2)) == [linter.lint(text) for text in texts]
+
+
+def _reciprocal(state: int, item: int) -> float:
+    return state / item
+
+
+def test_error_is_raised_at_its_position() -> None:
+    results = ordered_map(_reciprocal, 1, [1, 2, 0, 4], jobs=2, chunk_size=1)
+    assert next(results) == 1.0
+    assert next(results) == 0.5
+    with pytest.raises(ZeroDivisionError):
+        next(results)
+
+
+def test_stopping_early_stops_the_workers() -> None:
+    results = ordered_map(_reciprocal, 1, range(1, 10**9), jobs=2)
+    assert [next(results) for _ in range(3)] == [1.0, 0.5, 1 / 3]
+    results.close()  # must return promptly, not read a billion items
+
+
+def _die(state: None, item: int) -> int:
+    if item == 3:
+        os._exit(7)
+    return item
+
+
+def test_a_dead_worker_is_an_error_not_a_hang() -> None:
+    with pytest.raises(WorkerError):
+        list(ordered_map(_die, None, range(10), jobs=2, chunk_size=1))

@@ -1,0 +1,276 @@
+"""Invariants that must hold for any input: linting never raises and never lies about a position.
+
+The strategies mix real trigger words with noise, markup, zero-width characters, full-width
+forms and traditional characters, so the properties are exercised on texts that do give
+findings. ``HEALTHLINT_HYPOTHESIS_EXAMPLES`` sets the examples per property (default: a few
+hundred locally, more in CI through the ``ci`` profile; see docs/testing.md).
+"""
+
+from __future__ import annotations
+
+import bisect
+import concurrent.futures
+import os
+import random
+import re
+
+import pytest
+from hypothesis import HealthCheck, find, given, settings
+from hypothesis import strategies as st
+
+from healthlint import Finding, Linter
+
+_EXAMPLES = int(os.environ.get("HEALTHLINT_HYPOTHESIS_EXAMPLES", "0"))
+settings.register_profile(
+    "default", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "ci", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "env",
+    max_examples=_EXAMPLES or 1,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+settings.load_profile(
+    "env" if _EXAMPLES else os.environ.get("HEALTHLINT_HYPOTHESIS_PROFILE", "default")
+)
+
+TRIGGERS = (
+    "彻底治愈",
+    "根治",
+    "永不复发",
+    "药到病除",
+    "革命性",
+    "从根源上逆转",
+    "100%有效",
+    "无任何副作用",
+    "扫码添加微信",
+    "加微信",
+    "留言获取",
+    "咨询热线：400-123-4567",
+    "2.3倍",
+    "高出5.02倍",
+    "有效率达95%",
+    "点个赞",
+    "转发到朋友圈",
+    "点在看",
+    "专家推荐",
+    "再不治疗就晚了",
+    "癌症找上门",
+    "仅供参考",
+    "不构成医疗建议",
+    "请遵医嘱",
+)
+INNOCENT = (
+    "目前无法根治",
+    "并不能彻底治愈",
+    "根治性切除术",
+    "第一产程",
+    "辛亥革命",
+    "最近",
+    "糖尿病",
+    "高血压",
+    "这款产品能",
+    "研究表明",
+    "[1]",
+    "【2】",
+    "据《柳叶刀》2021年发表的研究",
+    "参考文献\n1. Smith J. Lancet. 2020.\n",
+)
+TRADITIONAL = ("徹底治癒", "根治", "永不復發", "藥到病除", "革命性", "掃碼添加微信", "點個讚")
+FULL_WIDTH = (
+    "１００％有效",
+    "２．３倍",
+    "ＶＸ",
+    "加 微 信",
+    "彻\u200b底\u200d治\ufeff愈",
+    "根\u00a0治",
+)
+NOISE_CHARS = st.characters(
+    codec="utf-8",
+    categories=("L", "M", "N", "P", "S", "Z", "Cc", "Cf"),
+)
+PUNCTUATION = ("。", "！", "？", "；", "，", "…", "“", "”", "「", "」", "《", "》", "!", "?", " ")
+BREAKS = ("\n", "\n\n", "\r\n", "\r", "\u2028", "\x85")
+
+
+def _pieces(*extra: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.lists(
+        st.one_of(
+            st.sampled_from(TRIGGERS),
+            st.sampled_from(INNOCENT),
+            st.sampled_from(TRADITIONAL + FULL_WIDTH),
+            st.sampled_from(PUNCTUATION + BREAKS),
+            st.text(NOISE_CHARS, max_size=8),
+            *extra,
+        ),
+        max_size=40,
+    ).map("".join)
+
+
+MARKDOWN = st.sampled_from(
+    (
+        "\n```\n",
+        "\n```python\n",
+        "\n~~~\n",
+        "`",
+        "``",
+        "[",
+        "](",
+        ")",
+        "[彻底治愈](http://example.com/根治)",
+        "![根治](img/彻底治愈.png)",
+        "<http://example.com>",
+        "\n# ",
+        "\n## ",
+        "\n> ",
+        "\n- ",
+        "\n1. ",
+        "\n    ",
+        "*",
+        "**",
+        "_",
+        "\\",
+        "<!--",
+        "-->",
+        "<!-- healthlint-disable-next-line -->\n",
+        "<!-- healthlint-disable -->",
+        "<!-- healthlint-enable -->",
+        "\n---\n",
+        "\n| a | b |\n|---|---|\n",
+        "[^1]",
+        "\n[1]: http://example.com\n",
+    )
+)
+HTML = st.sampled_from(
+    (
+        "<p>",
+        "</p>",
+        "<div class='x'>",
+        "</div>",
+        "<br/>",
+        "<script>",
+        "</script>",
+        "<style>",
+        "</style>",
+        "<!--",
+        "-->",
+        "<a href='http://example.com/彻底治愈'>",
+        "</a>",
+        '<img alt="根治" src="x.png">',
+        "&nbsp;",
+        "&amp;",
+        "&#24443;",
+        "&#x5e95;",
+        "&lt;",
+        "<",
+        ">",
+        "<![CDATA[",
+        "]]>",
+        "<pre>",
+        "</pre>",
+        "<code>",
+        "</code>",
+        "<title>",
+        "</title>",
+        "<h1>",
+        "</h1>",
+        "<li>",
+        "<!DOCTYPE html>",
+        "<?xml version='1.0'?>",
+    )
+)
+TEXT = _pieces()
+MARKDOWN_TEXT = _pieces(MARKDOWN)
+HTML_TEXT = _pieces(HTML)
+ANY_TEXT = st.one_of(st.text(), TEXT)
+LF_PROSE = _pieces().map(lambda s: re.sub(r"\r\n?|[\u2028\x85]", "\n", s))
+
+
+@pytest.fixture(scope="module")
+def linter() -> Linter:
+    return Linter()
+
+
+def _position(line_starts: list[int], offset: int) -> tuple[int, int]:
+    """1-based line and column of `offset`, computed independently of the engine."""
+    line = bisect.bisect_right(line_starts, offset)
+    return line, offset - line_starts[line - 1] + 1
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0, *(m.end() for m in re.finditer(r"\r\n|\r|\n", text))]
+
+
+def _check_positions(text: str, findings: list[Finding]) -> None:
+    starts = _line_starts(text)
+    for f in findings:
+        assert 0 <= f.start < f.end <= len(text), f
+        assert text[f.start : f.end] == f.text, f
+        assert (f.line, f.column) == _position(starts, f.start), f
+        assert (f.end_line, f.end_column) == _position(starts, f.end - 1), f
+        assert f.severity in ("error", "warning", "info"), f
+
+
+@given(text=ANY_TEXT)
+def test_plain_text_never_raises_and_positions_hold(linter: Linter, text: str) -> None:
+    _check_positions(text, linter.lint(text, format="text"))
+
+
+@given(text=MARKDOWN_TEXT)
+def test_markdown_never_raises_and_positions_hold(linter: Linter, text: str) -> None:
+    _check_positions(text, linter.lint(text, format="markdown"))
+
+
+@given(text=HTML_TEXT)
+def test_html_never_raises_and_positions_hold(linter: Linter, text: str) -> None:
+    _check_positions(text, linter.lint(text, format="html"))
+
+
+@given(text=LF_PROSE, fmt=st.sampled_from(("text", "markdown")))
+def test_crlf_gives_the_same_findings_as_lf(linter: Linter, text: str, fmt: str) -> None:
+    crlf = text.replace("\n", "\r\n")
+    lf_findings = linter.lint(text, format=fmt)
+    crlf_findings = linter.lint(crlf, format=fmt)
+
+    def shifted(offset: int) -> int:  # the LF offset's place in the CRLF text
+        return offset + text.count("\n", 0, offset)
+
+    expected = sorted(
+        (f.rule, shifted(f.start), shifted(f.end - 1) + 1, f.line, f.column) for f in lf_findings
+    )
+    got = sorted((f.rule, f.start, f.end, f.line, f.column) for f in crlf_findings)
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("strategy", "fmt"), [(TEXT, "text"), (MARKDOWN_TEXT, "markdown"), (HTML_TEXT, "html")]
+)
+def test_strategies_reach_findings(
+    linter: Linter, strategy: st.SearchStrategy[str], fmt: str
+) -> None:
+    """The strategies must produce texts with several findings, or the properties prove little."""
+    found = find(
+        strategy,
+        lambda text: len({f.rule for f in linter.lint(text, format=fmt)}) >= 3,
+        settings=settings(max_examples=2000, database=None),
+    )
+    assert found
+
+
+def test_one_linter_from_eight_threads_equals_serial(linter: Linter) -> None:
+    """A shared Linter must not leak state between texts linted at the same time."""
+    rng = random.Random(7)
+    words = (*TRIGGERS, *INNOCENT, *TRADITIONAL, *FULL_WIDTH, *PUNCTUATION, "\n\n")
+    texts = ["".join(rng.choices(words, k=rng.randint(1, 30))) for _ in range(2000)]
+
+    def lint(text: str) -> list[Finding]:
+        return linter.lint(text, format="markdown")
+
+    serial = [lint(text) for text in texts]
+    assert sum(map(len, serial)) > len(texts)  # the texts do give findings
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        threaded = list(pool.map(lint, texts))
+    assert threaded == serial
