@@ -47,8 +47,9 @@ class Statistic(Kind):
     def _cited(self, analysis: Analysis, lo: int, hi: int) -> bool:
         refs = [m.group("ref") for p in self.markers for m in p.finditer(analysis.text, lo, hi)]
         if refs:
-            # With a numbered reference list, every marker must name one of its entries; a
-            # list whose entries carry no numbers cannot refute a marker.
+            # A marker cites when it names an entry of the numbered reference list. A list
+            # whose entries carry no numbers, or that was only partly recognised (some markers
+            # of the paragraph resolve), cannot refute it.
             known = analysis.layout.references
-            return not known or all(r in known for r in refs)
+            return not known or any(r in known for r in refs)
         return self.citations.within(analysis, lo, hi)
