@@ -42,6 +42,7 @@ def hits(linter: Linter, text: str) -> list[str]:
         "目前糖尿病还无法根治。",
         "这种药并不能根治银屑病。",
         "没有任何一种保健品能保证根治痛风。",  # the negation is twelve characters away
+        "此病目前无任何药物可以根治。",
     ],
 )
 def test_negation_in_the_clause_suppresses(probe: Linter, text: str) -> None:
