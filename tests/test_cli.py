@@ -137,3 +137,18 @@ def test_console_script_help_does_not_import_jieba() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().endswith("False")
+
+
+def test_english_on_request(capsys, article: Path) -> None:
+    code, out, _ = run(capsys, "--language", "en", str(article))
+    assert code == 1 and "suggestion:" in out and "file(s) with problems" in out
+    assert "建议" not in out
+
+
+def test_long_lines_are_quoted_around_the_finding(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "long.txt"
+    text = "规律作息有益健康。" * 40 + "本品能彻底治愈糖尿病。" + "多喝水。" * 40
+    path.write_text(text, encoding="utf-8")
+    _, out, _ = run(capsys, str(path))
+    quoted = next(ln for ln in out.splitlines() if ln.startswith("    ...") and "治愈" in ln)
+    assert quoted.endswith("...") and len(quoted) < 120

@@ -1,0 +1,142 @@
+"""The evaluation set: the scorer's arithmetic, the case format, and the floors to meet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from healthlint import Linter
+from healthlint.eval import (
+    Case,
+    CaseError,
+    Report,
+    Span,
+    evaluate,
+    format_report,
+    load_cases,
+    load_file,
+    main,
+    score_case,
+)
+
+CASES = Path(__file__).parent / "eval"
+F1_FLOOR = 0.95
+CLEAN_CEILING = 0.03
+
+
+def _case(tmp_path: Path, body: str) -> list[Case]:
+    path = tmp_path / "cases.yaml"
+    path.write_text(body, encoding="utf-8")
+    return load_file(path)
+
+
+def test_expected_span_is_the_given_occurrence(tmp_path: Path) -> None:
+    (case,) = _case(
+        tmp_path,
+        "cases:\n  - id: a\n    text: 加微信，再加微信\n"
+        "    expect: [{category: commercial-contact, text: 加微信, occurrence: 2}]\n",
+    )
+    assert (case.expect[0].start, case.expect[0].end) == (5, 8)
+
+
+def test_overlap_scores_true_positive_and_extra_hit_as_false_alarm(tmp_path: Path) -> None:
+    (case,) = _case(
+        tmp_path,
+        "cases:\n  - id: a\n    text: 点个赞，加微信\n"
+        "    expect: [{category: share-solicitation, text: 点个赞}]\n",
+    )
+    report = Report()
+    score_case(
+        case,
+        [
+            Span("share-solicitation", 1, 3),
+            Span("share-solicitation", 0, 2),  # a second hit on the same span counts once
+            Span("commercial-contact", 4, 7),
+        ],
+        report,
+    )
+    share, contact = report.tallies["share-solicitation"], report.tallies["commercial-contact"]
+    assert (share.tp, share.fn, share.fp) == (1, 0, 0)
+    assert (contact.tp, contact.fn, contact.fp) == (0, 0, 1)
+    assert report.clean_cases == 0
+
+
+def test_wrong_place_is_a_miss_and_a_false_alarm(tmp_path: Path) -> None:
+    (case,) = _case(
+        tmp_path,
+        "cases:\n  - id: a\n    text: 欢迎转发。点个赞\n"
+        "    expect: [{category: share-solicitation, text: 点个赞}]\n",
+    )
+    report = evaluate([case], lambda _text: [Span("share-solicitation", 0, 4, "欢迎转发")])
+    tally = report.tallies["share-solicitation"]
+    assert (tally.tp, tally.fn, tally.fp) == (0, 1, 1)
+    assert [o.text for o in report.misses] == ["点个赞"]
+    assert "miss" in format_report(report, verbose=True)
+
+
+def test_clean_case_ignores_listed_categories(tmp_path: Path) -> None:
+    cases = _case(
+        tmp_path,
+        "cases:\n  - id: a\n    text: 多喝水\n    expect: []\n"
+        "    ignore_categories: [missing-disclaimer]\n  - id: b\n    text: 多喝水\n",
+    )
+    report = evaluate(cases, lambda _text: [Span("missing-disclaimer", 0, 1)])
+    assert report.clean_cases == 2
+    assert report.clean_flagged == ["b"]
+    assert report.clean_flagged_share == 0.5
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "- id: a\n",  # a list, not a mapping with cases
+        "cases:\n  - id: a\n    text: 文本\n    expect: [{category: overclaim, text: 根治}]\n",
+        "cases:\n  - id: a\n    text: 文本\n    colour: red\n",
+        "cases:\n  - id: a\n    text: 文本\n"
+        "    expect: [{category: overclaim, text: 文本, occurrence: 0}]\n",
+        "cases:\n  - id: a\n    text: 文本\n    expect: [{category: overclaim}]\n",
+        "cases:\n  - id: a\n    text: '['\n  bad: [\n",
+        "cases:\n  - id: a\n    text: 文本\n    expect: [{category: puffery, text: 文本}]\n",
+        "cases:\n  - id: a\n    text: 文本\n    expect: [{category: overclaim, text: 文本}]\n"
+        "    ignore_categories: [overclaim]\n",
+    ],
+)
+def test_malformed_files_name_the_file(tmp_path: Path, body: str) -> None:
+    with pytest.raises(CaseError) as info:
+        _case(tmp_path, body)
+    assert "cases.yaml" in str(info.value)
+
+
+def test_duplicate_ids_across_files_are_refused(tmp_path: Path) -> None:
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_text("cases:\n  - id: same\n    text: 文本\n", encoding="utf-8")
+    with pytest.raises(CaseError, match="same"):
+        load_cases(tmp_path)
+
+
+def test_command_reports_bad_cases_with_exit_2(tmp_path: Path, capsys) -> None:
+    assert main(["--cases", str(tmp_path)]) == 2
+    assert "no evaluation files" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def report() -> Report:
+    return evaluate(load_cases(CASES), Linter().lint)
+
+
+def test_every_category_meets_the_f1_floor(report: Report) -> None:
+    failing = {c: t for c, t in report.tallies.items() if t.f1 < F1_FLOOR}
+    detail = [f"{c}: F1 {t.f1:.3f} (TP {t.tp}, FN {t.fn}, FP {t.fp})" for c, t in failing.items()]
+    detail += [f"miss {o.case}: {o.category} at {o.text!r}" for o in report.misses]
+    detail += [
+        f"false alarm {o.case}: {o.category} ({o.rule}) at {o.text!r}" for o in report.false_alarms
+    ]
+    assert not failing, "\n".join(detail)
+
+
+def test_clean_cases_stay_clean(report: Report) -> None:
+    assert report.clean_flagged_share <= CLEAN_CEILING, (
+        f"{len(report.clean_flagged)} of {report.clean_cases} clean cases flagged: "
+        + ", ".join(report.clean_flagged)
+    )
