@@ -12,16 +12,17 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from healthlint import context, suppression
-from healthlint.analysis import Analysis
+from healthlint.analysis import Analysis, RegexTimeout
+from healthlint.cache import cached_rules
 from healthlint.config import Config
 from healthlint.document import Document, format_for_path
 from healthlint.document.normalize import normalize
 from healthlint.document.segment import Segmenter
 from healthlint.document.sentences import layout
-from healthlint.errors import ConfigError
+from healthlint.errors import ConfigError, RuleError, RuleTimeoutError
 from healthlint.finding import CATEGORIES, Finding, Severity
-from healthlint.matching import TermIndex
-from healthlint.rules import Condition, Rule, default_rules_dir, load_rules
+from healthlint.matching import Prefilters, TermIndex
+from healthlint.rules import Condition, Rule, default_rules_dir
 
 
 @dataclass(frozen=True)
@@ -48,10 +49,11 @@ class Linter:
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or Config()
         directories = [default_rules_dir()] if self.config.default_rules else []
-        ruleset = load_rules([*directories, *self.config.rules_dirs])
+        ruleset = cached_rules([*directories, *self.config.rules_dirs])
         _check_names(self.config, ruleset.rules)
         self._rules = tuple(r for r in ruleset.rules if _active(r, self.config))
         self._index = ruleset.index
+        self._prefilters = Prefilters(ruleset.prefilters)
         self._cues = ruleset.cues
         self._allowed = TermIndex(normalize(a).text for a in self.config.allow)
         self._segmenter = Segmenter()
@@ -68,7 +70,10 @@ class Linter:
         self, text: str, *, format: str | None = None, path: str | None = None
     ) -> list[Finding]:
         """Findings in `text`, sorted by position. `format` is text, markdown or html
-        (default: from `path`'s extension, else text)."""
+        (default: from `path`'s extension, else text).
+
+        A rule whose regex runs past its time limit does not hang the call: the other rules
+        finish, then `RuleTimeoutError` carries their findings and names the slow rules."""
         document = Document.parse(text, format or format_for_path(path))
         normalized = normalize(document.prose)
         offsets = normalized.offsets
@@ -81,21 +86,34 @@ class Linter:
             ),
             self._index,
             self._segmenter,
+            self._prefilters,
         )
         allowed = sorted((s, e) for s, e, _ in self._allowed.find(normalized.text))
         findings = {}
+        timed_out: dict[str, RuleError] = {}
         for rule in self._rules:
-            for start, end in rule.matcher.check(analysis):
-                if any(s <= start and end <= e for s, e in allowed) or not self._keep(
-                    rule, analysis, start, end
-                ):
-                    continue
-                finding = self._finding(rule, analysis, start, end)
-                if finding is not None:
-                    findings[(finding.rule, finding.start, finding.end)] = finding
+            try:
+                for start, end in rule.matcher.check(analysis):
+                    if any(s <= start and end <= e for s, e in allowed) or not self._keep(
+                        rule, analysis, start, end
+                    ):
+                        continue
+                    finding = self._finding(rule, analysis, start, end)
+                    if finding is not None:
+                        findings[(finding.rule, finding.start, finding.end)] = finding
+            except RegexTimeout as exc:
+                timed_out[rule.id] = RuleError(
+                    f"rule {rule.id}: regex {exc.pattern!r} did not finish within "
+                    f"{exc.seconds:.1f}s; its findings may be incomplete",
+                    path=rule.path,
+                    line=rule.line,
+                )
         suppressions = suppression.parse(document)
         kept = (f for f in findings.values() if not suppression.suppressed(f, suppressions))
-        return sorted(kept, key=lambda f: f.sort_key)
+        result = sorted(kept, key=lambda f: f.sort_key)
+        if timed_out:
+            raise RuleTimeoutError(list(timed_out.values()), list(timed_out), result)
+        return result
 
     def lint_texts(
         self, texts: Iterable[str], *, format: str | None = None
@@ -103,6 +121,18 @@ class Linter:
         """Lint many texts in this process, in order (see `lint_many` for processes)."""
         for text in texts:
             yield self.lint(text, format=format)
+
+    def lint_many(
+        self, texts: Iterable[str], *, jobs: int | None = None, format: str | None = None
+    ) -> Iterator[list[Finding]]:
+        """Lint many texts over `jobs` processes (default: all cores), results in input order.
+
+        The input is consumed lazily and only a few chunks are in flight, so a generator over
+        a file larger than memory is fine; each worker builds this Linter once.
+        """
+        from healthlint.parallel import ordered_map
+
+        return ordered_map(_lint_one, (self, format), texts, jobs)
 
     def _keep(self, rule: Rule, analysis: Analysis, start: int, end: int) -> bool:
         """The context filters every kind shares, cheapest first."""
@@ -180,6 +210,12 @@ class Linter:
             good_examples=rule.good,
             path=rule.path,
         )
+
+
+def _lint_one(job: tuple[Linter, str | None], text: str) -> list[Finding]:
+    """`Linter.lint` as a module-level function, so worker processes can unpickle it."""
+    linter, format = job
+    return linter.lint(text, format=format)
 
 
 def _holds(condition: Condition, analysis: Analysis, start: int, end: int) -> bool:
