@@ -14,7 +14,9 @@ or slow machine moves both sides and the ratio stays meaningful. Targets (issue 
 
 Text: the JSON Lines files in `--corpus` (default `../shared/corpus` beside the repository)
 when it exists, else the files in `examples/` repeated. The corpus is read, never copied.
-Each timing is the best of `--repeat` runs: the least disturbed by other work.
+Each timing is the best of `--repeat` runs: the least disturbed by other work. The batch row
+says how much of a core `--jobs 1` got: well under 100 % means the machine had no idle core
+for a second worker, and the ratio then measures the other work, not healthlint.
 """
 
 from __future__ import annotations
@@ -129,18 +131,21 @@ def best_run(repeat: int, command: list[str]) -> float:
     return min(run(command) for _ in range(repeat))
 
 
-#: Runs a command and prints its peak memory. A separate small process, because a child's
-#: peak (ru_maxrss) starts from its parent's at fork, and this benchmark's is large.
-_PEAK = (
+#: Runs a command and prints its peak memory and CPU time. A separate small process, because
+#: a child's peak (ru_maxrss) starts from its parent's at fork, and this benchmark's is large.
+_USAGE = (
     "import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); "
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN); print(u.ru_maxrss, u.ru_utime + u.ru_stime)"
 )
 
 
-def peak_memory(command: list[str]) -> float:
-    """Peak resident memory of a command, in MB."""
-    out = subprocess.run([sys.executable, "-c", _PEAK, *command], capture_output=True, text=True)
-    return int(out.stdout) / 1024
+def usage(command: list[str]) -> tuple[float, float, float]:
+    """Peak resident memory (MB), CPU seconds and wall seconds of a command and its children."""
+    start = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", _USAGE, *command], capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    peak, cpu = out.stdout.split()
+    return int(peak) / 1024, float(cpu), wall
 
 
 def healthlint_command() -> list[str]:
@@ -203,8 +208,8 @@ def measure_growth(repeat: int, texts: list[str]) -> Row:
 def measure_memory(texts: list[str], folder: Path) -> Row:
     path = folder / "one-megabyte.md"
     path.write_text("\n\n".join(repeated(texts, MEMORY_BYTES)), encoding="utf-8")
-    python = peak_memory([sys.executable, "-c", "pass"])
-    cli = peak_memory([*healthlint_command(), str(path)])
+    python = usage([sys.executable, "-c", "pass"])[0]
+    cli = usage([*healthlint_command(), str(path)])[0]
     size = path.stat().st_size / 1e6
     return Row(
         f"peak memory, CLI on {size:.1f} MB",
@@ -224,11 +229,12 @@ def measure_batch(repeat: int, texts: list[str], folder: Path) -> Row:
     command = [*healthlint_command(), "batch", str(path), "-o", os.devnull, "--no-progress"]
     one = best_run(repeat, [*command, "--jobs", "1"])
     two = best_run(repeat, [*command, "--jobs", "2"])
+    _, cpu, wall = usage([*command, "--jobs", "1"])
     size = path.stat().st_size / 1e6
     return Row(
         f"batch, {size:.0f} MB JSONL, --jobs 2",
         f"{two:.2f} s",
-        f"{one:.2f} s --jobs 1",
+        f"{one:.2f} s --jobs 1 (it got {cpu / wall:.0%} of a core)",
         one / two,
         ">= 1.7 x faster",
         one / two >= 1.7,
