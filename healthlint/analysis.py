@@ -24,6 +24,43 @@ T = TypeVar("T")
 _CLAUSE_MARKS = re.compile(r"[,，、:：;；()（）\n。!?…]")
 _CLAUSE_MAX = 80  # a clause longer than this is treated as ending here
 
+# A rule's regex gets this long per text, plus REGEX_SECONDS_PER_MILLION per million characters,
+# so a catastrophic pattern in a user's pack costs bounded time instead of hanging the run. The
+# allowance is generous because the slowest shipped patterns take a few seconds per million
+# characters on a busy machine, and a false time-out would drop a good rule.
+REGEX_SECONDS = 2.0
+REGEX_SECONDS_PER_MILLION = 10.0
+
+
+class RegexTimeout(Exception):
+    """A rule regex ran past its time limit on this text (raised inside the engine only)."""
+
+    def __init__(self, pattern: str, seconds: float) -> None:
+        super().__init__(pattern, seconds)
+        self.pattern = pattern
+        self.seconds = seconds
+
+
+def timed_finditer(
+    pattern: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None
+) -> list[regex.Match[str]]:
+    """All matches of `pattern` in `text[pos:endpos]`, or `RegexTimeout` past the limit."""
+    seconds = REGEX_SECONDS + REGEX_SECONDS_PER_MILLION * len(text) / 1_000_000
+    end = len(text) if endpos is None else endpos
+    try:
+        return list(pattern.finditer(text, pos, end, timeout=seconds))
+    except TimeoutError:
+        raise RegexTimeout(pattern.pattern, seconds) from None
+
+
+def timed_match(pattern: regex.Pattern[str], text: str, pos: int) -> regex.Match[str] | None:
+    """`pattern.match(text, pos)` under the same time limit as `timed_finditer`."""
+    seconds = REGEX_SECONDS + REGEX_SECONDS_PER_MILLION * len(text) / 1_000_000
+    try:
+        return pattern.match(text, pos, timeout=seconds)
+    except TimeoutError:
+        raise RegexTimeout(pattern.pattern, seconds) from None
+
 
 class Analysis:
     def __init__(
@@ -45,7 +82,7 @@ class Analysis:
         self._cache: dict[Hashable, Any] = {}
         self._by_term: dict[str, list[tuple[int, int]]] | None = None
         self._candidates: dict[tuple[str, int], list[tuple[int, int]]] | None = None
-        self._regex_matches: dict[tuple[str, int], list[regex.Match[str]]] = {}
+        self._regex_matches: dict[tuple[str, int], list[regex.Match[str]] | RegexTimeout] = {}
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
         if key not in self._cache:
@@ -71,18 +108,25 @@ class Analysis:
         """All matches of a regex over the text, shared by every rule that uses it.
 
         With a prefilter the regex runs only around its required strings, and not at all
-        when they are absent: most regexes on most texts.
+        when they are absent: most regexes on most texts. A time-out is remembered too, so a
+        slow pattern shared by several rules costs its limit once.
         """
         key = (pattern.pattern, pattern.flags)
         matches = self._regex_matches.get(key)
         if matches is None:
-            matches = self._regex_matches[key] = self._matches(pattern, key)
+            try:
+                matches = self._matches(pattern, key)
+            except RegexTimeout as exc:
+                matches = exc
+            self._regex_matches[key] = matches
+        if isinstance(matches, RegexTimeout):
+            raise matches
         return matches
 
     def _matches(self, pattern: regex.Pattern[str], key: tuple[str, int]) -> list[regex.Match[str]]:
         found = self._prefilters.by_key.get(key)
         if found is None:
-            return list(pattern.finditer(self.text))
+            return timed_finditer(pattern, self.text)
         if self._candidates is None:
             self._candidates = self._prefilters.candidates(self._occurrences())
         spans = self._candidates.get(key)
@@ -92,7 +136,7 @@ class Analysis:
             return self._match_at(pattern, found.starts(spans))
         stops = self._stops(found.barriers) if found.reach is None and found.barriers else ()
         windows = found.windows(len(self.text), spans, stops)
-        return [m for lo, hi in windows for m in pattern.finditer(self.text, lo, hi)]
+        return [m for lo, hi in windows for m in timed_finditer(pattern, self.text, lo, hi)]
 
     def _match_at(self, pattern: regex.Pattern[str], starts: list[int]) -> list[regex.Match[str]]:
         """What `finditer` finds when matches can only start at `starts`: try each in
@@ -100,7 +144,7 @@ class Analysis:
         matches = []
         end = 0
         for start in starts:
-            if start >= end and (m := pattern.match(self.text, start)) is not None:
+            if start >= end and (m := timed_match(pattern, self.text, start)) is not None:
                 matches.append(m)
                 end = max(m.end(), start + 1)
         return matches

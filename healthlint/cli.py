@@ -12,6 +12,7 @@ else is the lint command. Only `--fix` and `--write-baseline` write files.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sys
 from collections import Counter
@@ -20,11 +21,12 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from healthlint import baseline, fix
 from healthlint.config import Config
-from healthlint.errors import HealthlintError, UsageError
+from healthlint.errors import HealthlintError, RuleTimeoutError, UsageError
 from healthlint.finding import Severity
 
 if TYPE_CHECKING:
     from healthlint.engine import Linter
+    from healthlint.finding import Finding
     from healthlint.formatters import Report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -183,9 +185,9 @@ def _error(message: str) -> None:
     print(f"healthlint: {' '.join(message.split())}", file=sys.stderr)
 
 
-def _report(error: HealthlintError, stream: TextIO) -> None:
+def _report(error: HealthlintError, stream: TextIO, context: str = "") -> None:
     """One line: `path:line:col: message` when the error has a place, else `healthlint: …`."""
-    print(str(error) if error.path else f"healthlint: {error}", file=stream)
+    print((str(error) if error.path else f"healthlint: {error}") + context, file=stream)
 
 
 def _lint(argv: list[str], out: TextIO, err: TextIO) -> int:
@@ -218,6 +220,21 @@ def _lint(argv: list[str], out: TextIO, err: TextIO) -> int:
     reports: list[Report] = []
     entries: list[baseline.Entry] = []
     errors = changed = 0
+
+    def lint(text: str, fmt: str, name: str) -> list[Finding]:
+        """The linter's findings; a rule that runs out of time is reported once, then dropped
+        so that it cannot stall every other file."""
+        nonlocal linter, config, errors
+        try:
+            return linter.lint(text, format=fmt)
+        except RuleTimeoutError as exc:
+            for error in exc.errors:
+                _report(error, err, f" (on {name}; rule skipped from here on)")
+            errors += len(exc.errors)
+            config = config.with_options(ignore=(*config.ignore, *exc.rules))
+            linter = Linter(config)
+            return exc.findings
+
     for item in _inputs(args.paths, config, iter_files):
         if isinstance(item, HealthlintError):
             _report(item, err)
@@ -232,7 +249,7 @@ def _lint(argv: list[str], out: TextIO, err: TextIO) -> int:
                 source = read_source(item, encoding=args.encoding)
             fmt = input_format(name, args.input_format)
             text = source.text
-            findings = linter.lint(text, format=fmt)
+            findings = lint(text, fmt, name)
             if fixes:
                 new_text, applied = fix.apply_fixes(text, findings, fixes)
                 if applied and args.diff:
@@ -240,7 +257,7 @@ def _lint(argv: list[str], out: TextIO, err: TextIO) -> int:
                     changed += 1
                 elif applied:
                     fix.write_fixed(source, new_text)
-                    text, findings = new_text, linter.lint(new_text, format=fmt)
+                    text, findings = new_text, lint(new_text, fmt, name)
         except HealthlintError as exc:
             _report(exc, err)
             errors += 1
@@ -337,9 +354,10 @@ def _subparser(name: str, description: str) -> argparse.ArgumentParser:
 
 
 def _inputs(paths: Sequence[str], config: Config, iter_files):  # type: ignore[no-untyped-def]
-    """Standard input as "-", files in order; errors as values so the run goes on."""
-    for path in paths:
-        if path == "-":
-            yield "-"
+    """Standard input as "-", files in order; errors as values so the run goes on. Paths go
+    to `iter_files` together, so a file named twice or reached twice is linted once."""
+    for is_stdin, group in itertools.groupby(paths, key=lambda path: path == "-"):
+        if is_stdin:
+            yield from group
         else:
-            yield from iter_files([path], exclude=config.exclude)
+            yield from iter_files(list(group), exclude=config.exclude)

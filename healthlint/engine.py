@@ -12,14 +12,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from healthlint import context, suppression
-from healthlint.analysis import Analysis
+from healthlint.analysis import Analysis, RegexTimeout
 from healthlint.cache import cached_rules
 from healthlint.config import Config
 from healthlint.document import Document, format_for_path
 from healthlint.document.normalize import normalize
 from healthlint.document.segment import Segmenter
 from healthlint.document.sentences import layout
-from healthlint.errors import ConfigError
+from healthlint.errors import ConfigError, RuleError, RuleTimeoutError
 from healthlint.finding import CATEGORIES, Finding, Severity
 from healthlint.matching import Prefilters, TermIndex
 from healthlint.rules import Condition, Rule, default_rules_dir
@@ -70,7 +70,10 @@ class Linter:
         self, text: str, *, format: str | None = None, path: str | None = None
     ) -> list[Finding]:
         """Findings in `text`, sorted by position. `format` is text, markdown or html
-        (default: from `path`'s extension, else text)."""
+        (default: from `path`'s extension, else text).
+
+        A rule whose regex runs past its time limit does not hang the call: the other rules
+        finish, then `RuleTimeoutError` carries their findings and names the slow rules."""
         document = Document.parse(text, format or format_for_path(path))
         normalized = normalize(document.prose)
         offsets = normalized.offsets
@@ -87,18 +90,30 @@ class Linter:
         )
         allowed = sorted((s, e) for s, e, _ in self._allowed.find(normalized.text))
         findings = {}
+        timed_out: dict[str, RuleError] = {}
         for rule in self._rules:
-            for start, end in rule.matcher.check(analysis):
-                if any(s <= start and end <= e for s, e in allowed) or not self._keep(
-                    rule, analysis, start, end
-                ):
-                    continue
-                finding = self._finding(rule, analysis, start, end)
-                if finding is not None:
-                    findings[(finding.rule, finding.start, finding.end)] = finding
+            try:
+                for start, end in rule.matcher.check(analysis):
+                    if any(s <= start and end <= e for s, e in allowed) or not self._keep(
+                        rule, analysis, start, end
+                    ):
+                        continue
+                    finding = self._finding(rule, analysis, start, end)
+                    if finding is not None:
+                        findings[(finding.rule, finding.start, finding.end)] = finding
+            except RegexTimeout as exc:
+                timed_out[rule.id] = RuleError(
+                    f"rule {rule.id}: regex {exc.pattern!r} did not finish within "
+                    f"{exc.seconds:.1f}s; its findings may be incomplete",
+                    path=rule.path,
+                    line=rule.line,
+                )
         suppressions = suppression.parse(document)
         kept = (f for f in findings.values() if not suppression.suppressed(f, suppressions))
-        return sorted(kept, key=lambda f: f.sort_key)
+        result = sorted(kept, key=lambda f: f.sort_key)
+        if timed_out:
+            raise RuleTimeoutError(list(timed_out.values()), list(timed_out), result)
+        return result
 
     def lint_texts(
         self, texts: Iterable[str], *, format: str | None = None

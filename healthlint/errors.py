@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 
 class HealthlintError(Exception):
     """Base of every error healthlint raises on purpose.
@@ -40,6 +43,22 @@ class ConfigError(HealthlintError):
 
 class RuleError(HealthlintError):
     """A rule pack that cannot be loaded: bad YAML, unknown kind or category, invalid regex."""
+
+
+class RuleTimeoutError(RuleError):
+    """Rules whose regexes ran past their time limit on one text.
+
+    Linting went on without them: `findings` holds what the other rules found, `errors` one
+    `RuleError` per rule that did not finish (naming its pack and line), `rules` their ids.
+    """
+
+    def __init__(self, errors: Sequence[RuleError], rules: Sequence[str], findings: list[Any]):
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        super().__init__(first.message + more, path=first.path, line=first.line)
+        self.errors = tuple(errors)
+        self.rules = tuple(rules)
+        self.findings = findings
 
 
 class UsageError(HealthlintError):

@@ -53,7 +53,7 @@ _BOMS = (
 # Windows superset of Big5, tried only when plain Big5 cannot decode the bytes.
 _LEGACY = ("gb18030", "big5", "cp950")
 _SAMPLE_BYTES = 1 << 16  # enough text to score an encoding; scoring never reads the whole file
-# Right readings of real articles score >= 0.87, wrong ones <= 0.72 (measured on a corpus of
+# Right readings of real articles score >= 0.87, wrong ones <= 0.78 (measured on a corpus of
 # 800 health articles and ads, each encoded in GB18030 and, converted, in Big5).
 _MIN_COMMON_SHARE = 0.5
 _MIN_SCORED_CHARS = 32
@@ -62,6 +62,7 @@ _MIN_SCORED_CHARS = 32
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\x0b\x0c\r\x1a\x1b") + b"\x7f"
 _NON_CONTROL_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
 _MAX_CONTROL_SHARE = 0.05
+_MIN_UTF16_NUL_SHARE = 0.3  # of the high bytes, for BOM-less UTF-16
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,8 @@ class Source:
 
     `text` has the BOM removed and line endings untouched, so offsets into it are the offsets
     findings report. `encoding` is the codec that turns `text` back into the bytes after the
-    BOM: ``bom + text.encode(encoding)`` (what `encode` does) reproduces the file.
+    BOM: ``bom + text.encode(encoding)`` (what `encode` does) reproduces the file, except for
+    a few duplicate Big5 codes that encode back to their twin (a fixer compares before writing).
     """
 
     path: str
@@ -89,7 +91,7 @@ def decode(data: bytes, *, path: str = "<bytes>", encoding: str | None = None) -
     if encoding is not None:
         return _decode_as(data, _codec_name(encoding, path), path)
     for bom, codec in _BOMS:
-        if data.startswith(bom):
+        if data.startswith(bom) and (not codec.startswith("utf-32") or _looks_utf32(data, codec)):
             return _decode_as(data, codec, path)
     if b"\x00" in data:
         return _decode_bomless_utf16(data, path)
@@ -171,7 +173,7 @@ def input_format(path: str | os.PathLike[str], explicit: str | None = None) -> s
 
 
 def _source(path: str, text: str, encoding: str, bom: bytes) -> Source:
-    return Source(path=path, text=text, encoding=encoding, bom=bom, newline=_first_newline(text))
+    return Source(path, text, encoding, bom, _first_newline(text))
 
 
 def _first_newline(text: str) -> str:
@@ -217,12 +219,24 @@ def _decode_as(data: bytes, codec: str, path: str) -> Source:
     return _source(path, text, codec, bom)
 
 
+def _looks_utf32(data: bytes, codec: str) -> bool:
+    """FF FE 00 00 also starts UTF-16-LE text whose first character is NUL; UTF-32 it is only
+    if every code unit is at most U+10FFFF: a zero top byte and a plane byte up to 0x10."""
+    top, plane = (data[7::4], data[6::4]) if codec == "utf-32-le" else (data[4::4], data[5::4])
+    return len(data) % 4 == 0 and top.count(0) == len(top) and max(plane, default=0) <= 0x10
+
+
 def _decode_bomless_utf16(data: bytes, path: str) -> Source:
-    """NUL bytes: UTF-16 without a BOM if every NUL sits at one parity and the text reads."""
+    """NUL bytes: UTF-16 without a BOM only on strong evidence, else binary.
+
+    Mostly-ASCII UTF-16 has a NUL in (nearly) every other byte and none in between; a stray NUL
+    in UTF-8 or GB18030 text must not turn the whole file into UTF-16 mojibake.
+    """
     if len(data) % 2 == 0:
         even_nul = data[0::2].count(0)
         odd_nul = data[1::2].count(0)
-        if even_nul == 0 or odd_nul == 0:
+        nul = max(even_nul, odd_nul)
+        if min(even_nul, odd_nul) == 0 and nul >= _MIN_UTF16_NUL_SHARE * len(data) / 2:
             codec = "utf-16-le" if even_nul == 0 else "utf-16-be"
             try:
                 text = data.decode(codec)
@@ -298,23 +312,24 @@ def _common_share(text: str) -> tuple[float, int]:
 def _common_characters() -> frozenset[str]:
     """The frequent characters of both scripts, taken from the encodings' own frequency tiers:
     GB2312 level 1 (3,755 common simplified characters) and Big5 level 1 (5,401 common
-    traditional ones), plus the CJK punctuation and full-width forms."""
-    gb_level1 = bytes(
-        byte for lead in range(0xB0, 0xD8) for trail in range(0xA1, 0xFF) for byte in (lead, trail)
-    )
-    big5_level1 = bytes(
-        byte
-        for lead in range(0xA4, 0xC7)
-        for trail in (*range(0x40, 0x7F), *range(0xA1, 0xFF))
-        for byte in (lead, trail)
-    )
-    chars = set(gb_level1.decode("gb2312", errors="ignore"))
-    chars.update(big5_level1.decode("big5", errors="ignore"))
+    traditional ones), plus each encoding's punctuation, numeral and full-width rows and the
+    pinyin letters with tone marks (Zhōngyī), which mainland texts use."""
+    gb = _pairs(range(0xB0, 0xD8), range(0xA1, 0xFF))
+    gb += _pairs(range(0xA1, 0xA4), range(0xA1, 0xFF)) + _pairs((0xA8,), range(0xA1, 0xC1))
+    big5 = _pairs(range(0xA1, 0xC7), (*range(0x40, 0x7F), *range(0xA1, 0xFF)))
+    chars = set(gb.decode("gb2312", errors="ignore"))
+    chars.update(big5.decode("big5", errors="ignore"))
     chars.update(map(chr, range(0x3000, 0x3040)))  # CJK symbols and punctuation
     chars.update(map(chr, range(0xFF01, 0xFF5F)))  # full-width forms
     chars.update("“”‘’…—·")
     chars.discard("\ufffd")
     return frozenset(chars)
+
+
+def _pairs(leads: Iterable[int], trails: Iterable[int]) -> bytes:
+    """Every two-byte code from `leads` × `trails`, concatenated."""
+    trail_bytes = bytes(trails)
+    return b"".join(bytes((lead, trail)) for lead in leads for trail in trail_bytes)
 
 
 def _undecodable(path: str, error: UnicodeDecodeError, offset: int, why: str) -> InputError:

@@ -21,7 +21,7 @@ import pytest
 CLAIM = "这款产品能彻底治愈糖尿病，永不复发！"
 TRADITIONAL_CLAIM = "這款產品能徹底治癒糖尿病，永不復發！"
 NEEDLE = "彻底治愈"
-TIMEOUT = 120
+TIMEOUT = 300  # a hang detector; the slowest case, the 5 MB line, took ~1 min on a busy machine
 
 # name -> bytes of files that must be linted, each holding a claim
 GOOD: dict[str, Callable[[], bytes]] = {
@@ -32,7 +32,7 @@ GOOD: dict[str, Callable[[], bytes]] = {
     "utf32.txt": lambda: CLAIM.encode("utf-32"),
     "gb18030.txt": lambda: ("高血压患者注意。" + CLAIM).encode("gb18030"),
     "big5.txt": lambda: ("高血壓患者注意。" + TRADITIONAL_CLAIM).encode("big5"),
-    "oneline.txt": lambda: ("健康饮食有助于预防疾病" * 450_000 + CLAIM).encode(),
+    "oneline.txt": lambda: ("健康饮食有助于预防疾病" * 150_000 + CLAIM).encode(),  # 5 MB
     "lines.md": lambda: ("规律作息。\n" * 50_000 + CLAIM).encode(),
     "deep.html": lambda: (
         "<div>" * 5000 + f"<p>{CLAIM}</p>" + "<span>" * 3000 + "<!-- unclosed"
@@ -130,7 +130,7 @@ def test_hostile_folder(hostile: Path) -> None:
 def test_bad_file_beside_a_good_one(hostile: Path, name: str) -> None:
     result = healthlint("--format", "json", f"articles/{name}", "articles/utf8.md", cwd=hostile)
     (line,) = _assert_clean_failure(result, name)
-    assert line.startswith(f"articles/{name}")
+    assert f"articles/{name}: " in line
     assert [f["path"] for f in json.loads(result.stdout)] != []
 
 
@@ -184,3 +184,56 @@ def test_hostile_config_and_rule_packs(tmp_path: Path, config: str, pack: str | 
     assert len(_assert_clean_failure(result, "user.yaml" if pack else "hostile.yaml")) == 1
     assert "pwned" not in result.stdout + result.stderr
     assert _digests(tmp_path) == before
+
+
+SLOW_PACK = """rules:
+  - id: slow-regex
+    kind: pattern
+    category: overclaim
+    severity: warning
+    message: 一条写坏了的用户规则。
+    basis: 用户规则
+    patterns: ['(a|aa)+$']
+    examples: {bad: [aaa], good: [b]}
+"""
+BACKTRACKING = "a" * 60 + "!"
+
+
+def test_catastrophic_regex_is_one_rule_error_not_a_hang(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from healthlint import Config, Linter
+    from healthlint import analysis as analysis_module
+    from healthlint.errors import RuleTimeoutError
+
+    monkeypatch.setattr(analysis_module, "REGEX_SECONDS", 0.2)
+    _write(tmp_path, "packs/slow.yaml", SLOW_PACK)
+    linter = Linter(Config(rules_dirs=(str(tmp_path / "packs"),)))
+    assert [f.rule for f in linter.lint("aaa")] == ["slow-regex"]
+    with pytest.raises(RuleTimeoutError) as info:
+        linter.lint(f"{CLAIM}\n{BACKTRACKING}")
+    error = info.value
+    assert error.rules == ("slow-regex",)
+    assert str(error).startswith(f"{tmp_path / 'packs' / 'slow.yaml'}:2: rule slow-regex")
+    assert any(f.text == NEEDLE for f in error.findings)  # the other rules still ran
+
+
+def test_catastrophic_regex_through_the_cli(tmp_path: Path) -> None:
+    _write(tmp_path, "packs/slow.yaml", SLOW_PACK)
+    _write(tmp_path, "config.yaml", "rules_dirs: [packs]\n")
+    for name in ("a.md", "b.md", "c.md"):
+        _write(tmp_path, f"docs/{name}", f"{CLAIM}\n\n{BACKTRACKING}\n")
+    before = _digests(tmp_path)
+    result = healthlint("--config", "config.yaml", "--format", "json", "docs", cwd=tmp_path)
+    (line,) = _assert_clean_failure(result, "slow.yaml")
+    assert "slow-regex" in line and "docs/a.md" in line
+    flagged = {Path(f["path"]).name for f in json.loads(result.stdout) if f["text"] == NEEDLE}
+    assert flagged == {"a.md", "b.md", "c.md"}
+    assert _digests(tmp_path) == before
+
+
+def test_a_file_named_twice_is_linted_once(tmp_path: Path) -> None:
+    _write(tmp_path, "docs/a.md", CLAIM)
+    result = healthlint("--format", "json", "docs/a.md", "docs", "./docs/a.md", cwd=tmp_path)
+    paths = [f["path"] for f in json.loads(result.stdout) if f["text"] == NEEDLE]
+    assert paths == ["docs/a.md"]

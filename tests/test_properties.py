@@ -2,8 +2,8 @@
 
 The strategies mix real trigger words with noise, markup, zero-width characters, full-width
 forms and traditional characters, so the properties are exercised on texts that do give
-findings. ``HEALTHLINT_HYPOTHESIS_EXAMPLES`` sets the examples per property (default: a few
-hundred locally, more in CI through the ``ci`` profile; see docs/testing.md).
+findings. ``HEALTHLINT_HYPOTHESIS_EXAMPLES`` sets the examples per property (default 2,000; see
+docs/testing.md).
 """
 
 from __future__ import annotations
@@ -15,26 +15,20 @@ import random
 import re
 
 import pytest
-from hypothesis import HealthCheck, find, given, settings
+from hypothesis import HealthCheck, assume, find, given, settings
 from hypothesis import strategies as st
 
 from healthlint import Finding, Linter
+from healthlint.errors import InputError
+from healthlint.fix import Fix, apply_fixes, fixes_of
+from healthlint.source import decode
 
-_EXAMPLES = int(os.environ.get("HEALTHLINT_HYPOTHESIS_EXAMPLES", "0"))
-settings.register_profile(
-    "default", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
-settings.register_profile(
-    "ci", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
-settings.register_profile(
-    "env",
-    max_examples=_EXAMPLES or 1,
+# A few thousand examples per property by default (what CI runs); a long run sets the variable.
+# Applied per test, so other modules' Hypothesis settings are left alone.
+EXAMPLES = settings(
+    max_examples=int(os.environ.get("HEALTHLINT_HYPOTHESIS_EXAMPLES", "2000")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
-settings.load_profile(
-    "env" if _EXAMPLES else os.environ.get("HEALTHLINT_HYPOTHESIS_PROFILE", "default")
 )
 
 TRIGGERS = (
@@ -80,6 +74,8 @@ INNOCENT = (
     "参考文献\n1. Smith J. Lancet. 2020.\n",
 )
 TRADITIONAL = ("徹底治癒", "根治", "永不復發", "藥到病除", "革命性", "掃碼添加微信", "點個讚")
+# characters whose case folding or compatibility form is longer or shorter than they are
+TRICKY = ("İ", "ﬁ", "㎏", "ß", "½", "\u0301", "\U0001f600", "\u00ad", "\ufe0f", "\u3000", "Ⅻ", "①")
 FULL_WIDTH = (
     "１００％有效",
     "２．３倍",
@@ -101,7 +97,7 @@ def _pieces(*extra: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         st.one_of(
             st.sampled_from(TRIGGERS),
             st.sampled_from(INNOCENT),
-            st.sampled_from(TRADITIONAL + FULL_WIDTH),
+            st.sampled_from(TRADITIONAL + FULL_WIDTH + TRICKY),
             st.sampled_from(PUNCTUATION + BREAKS),
             st.text(NOISE_CHARS, max_size=8),
             *extra,
@@ -142,6 +138,11 @@ MARKDOWN = st.sampled_from(
         "\n| a | b |\n|---|---|\n",
         "[^1]",
         "\n[1]: http://example.com\n",
+        "\n===\n",
+        "\n<div>\n",
+        "---\ntitle: 彻底治愈\n---\n",
+        "\n## 参考文献\n1. 王某. 中华医学杂志. 2020.\n",
+        "\n免责声明：本文仅供参考，不构成医疗建议。\n",
     )
 )
 HTML = st.sampled_from(
@@ -214,21 +215,25 @@ def _check_positions(text: str, findings: list[Finding]) -> None:
         assert f.severity in ("error", "warning", "info"), f
 
 
+@EXAMPLES
 @given(text=ANY_TEXT)
 def test_plain_text_never_raises_and_positions_hold(linter: Linter, text: str) -> None:
     _check_positions(text, linter.lint(text, format="text"))
 
 
+@EXAMPLES
 @given(text=MARKDOWN_TEXT)
 def test_markdown_never_raises_and_positions_hold(linter: Linter, text: str) -> None:
     _check_positions(text, linter.lint(text, format="markdown"))
 
 
+@EXAMPLES
 @given(text=HTML_TEXT)
 def test_html_never_raises_and_positions_hold(linter: Linter, text: str) -> None:
     _check_positions(text, linter.lint(text, format="html"))
 
 
+@EXAMPLES
 @given(text=LF_PROSE, fmt=st.sampled_from(("text", "markdown")))
 def test_crlf_gives_the_same_findings_as_lf(linter: Linter, text: str, fmt: str) -> None:
     crlf = text.replace("\n", "\r\n")
@@ -274,3 +279,97 @@ def test_one_linter_from_eight_threads_equals_serial(linter: Linter) -> None:
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         threaded = list(pool.map(lint, texts))
     assert threaded == serial
+
+
+# -- decoding ---------------------------------------------------------------------------------
+
+SIMPLIFIED = st.lists(
+    st.sampled_from(TRIGGERS + INNOCENT + PUNCTUATION + BREAKS[:4]), min_size=1, max_size=30
+).map("".join)
+TRADITIONAL_TEXT = st.lists(
+    st.sampled_from((*TRADITIONAL, "高血壓", "糖尿病", "研究顯示", "醫生")), min_size=1, max_size=30
+).map(lambda pieces: "，".join(pieces) + "。")
+
+
+@EXAMPLES
+@given(data=st.binary(max_size=300))
+def test_decode_refuses_or_round_trips_any_bytes(data: bytes) -> None:
+    try:
+        source = decode(data)
+    except InputError:
+        return
+    assert "\ufeff" not in source.text[:1]
+    if source.encoding not in ("big5", "cp950"):  # a few Big5 codes have twins
+        assert source.encode() == data
+
+
+@EXAMPLES
+@given(text=ANY_TEXT, codec=st.sampled_from(("utf-8", "utf-8-sig", "utf-16", "utf-32")))
+def test_unicode_text_decodes_to_itself_or_is_called_binary(text: str, codec: str) -> None:
+    # A UTF-16 BOM and a NUL read as the UTF-32 BOM; NULs without a BOM may be UTF-16.
+    assume(not (codec == "utf-16" and text[:1] == "\x00"))
+    assume(not (codec == "utf-8" and "\x00" in text))
+    data = text.encode(codec)
+    try:
+        source = decode(data)
+    except InputError as exc:
+        assert "binary file" in exc.message
+        return
+    # a leading U+FEFF written without a BOM of its own reads as the BOM
+    assert source.text == (text.removeprefix("\ufeff") if codec == "utf-8" else text)
+    assert source.encode() == data
+
+
+@EXAMPLES
+@given(text=SIMPLIFIED)
+def test_gb18030_text_is_detected(text: str) -> None:
+    source = decode(text.encode("gb18030"))
+    assert source.text == text
+    assert source.encode() == text.encode("gb18030")
+
+
+@EXAMPLES
+@given(text=TRADITIONAL_TEXT)
+def test_big5_text_is_detected(text: str) -> None:
+    assert decode(text.encode("big5")).text == text
+
+
+# -- fixes ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fixes(linter: Linter) -> dict[str, Fix]:
+    found = fixes_of(linter.rules)
+    assert found, "no shipped rule has a fix: the property below would prove nothing"
+    return found
+
+
+@EXAMPLES
+@given(text=MARKDOWN_TEXT, fmt=st.sampled_from(("text", "markdown", "html")))
+def test_fix_changes_only_flagged_spans_and_adds_no_finding(
+    linter: Linter, fixes: dict[str, Fix], text: str, fmt: str
+) -> None:
+    before = linter.lint(text, format=fmt)
+    fixed, applied = apply_fixes(text, before, fixes)
+    # Walk both texts: outside the applied spans they must agree character for character.
+    to_old: dict[int, int] = {}  # kept character's index in the fixed text -> in the original
+    at_old = at_new = 0
+    for f in [*applied, None]:
+        stop = len(text) if f is None else f.start
+        kept = text[at_old:stop]
+        assert fixed[at_new : at_new + len(kept)] == kept
+        to_old.update((at_new + i, at_old + i) for i in range(len(kept)))
+        at_new += len(kept)
+        if f is not None:
+            replacement = fixes[f.rule].replacement
+            assert fixed[at_new : at_new + len(replacement)] == replacement
+            at_new += len(replacement)
+            at_old = f.end
+    assert at_new == len(fixed)
+    # Every finding left is one that was there before, at the same original characters.
+    unfixed = {(f.rule, f.start, f.end) for f in before} - {
+        (f.rule, f.start, f.end) for f in applied
+    }
+    for f in linter.lint(fixed, format=fmt):
+        assert f.start in to_old and f.end - 1 in to_old, f  # not in a replacement
+        assert (f.rule, to_old[f.start], to_old[f.end - 1] + 1) in unfixed, f

@@ -45,12 +45,30 @@ def test_decodes_and_round_trips(data: bytes, encoding: str, bom: bytes) -> None
     assert source.encode() == data
 
 
+def test_utf16_starting_with_nul_is_not_utf32() -> None:
+    with pytest.raises(InputError, match="binary"):
+        decode("\x00\x00abc".encode("utf-16"))
+    assert decode("\U0001f600ab".encode("utf-32")).encoding == "utf-32-le"
+
+
 def test_big5_is_not_read_as_gb18030() -> None:
     data = TRADITIONAL.encode("big5")
     data.decode("gb18030")  # it would decode, as mojibake
     source = decode(data)
     assert (source.text, source.encoding) == (TRADITIONAL, "big5")
     assert source.encode() == data
+
+
+@pytest.mark.parametrize("text", ["ó\t", "中医（Zhōngyī）认为", "“”", "Café 咖啡因"])
+def test_short_or_mixed_gb18030_is_not_read_as_big5(text: str) -> None:
+    assert decode(text.encode("gb18030")).text == text
+
+
+def test_big5_duplicate_codes_read_but_do_not_round_trip() -> None:
+    """Why a fixer must compare the re-encoded text with the file before writing."""
+    twin = decode(TRADITIONAL.encode("big5") + b"\xa2\xcc")  # 十 again; encodes as A4 51
+    assert twin.text.endswith("十")
+    assert twin.encode().endswith(b"\xa4\x51")
 
 
 def test_traditional_text_in_gb18030_stays_gb18030() -> None:
@@ -93,8 +111,20 @@ def test_bomless_utf16_with_ascii_is_recognised() -> None:
         ("Café crème brûlée".encode("latin-1"), r"cannot decode byte 0xe9 at offset 3"),
         (("これは日本語の文章です。" * 4).encode("shift_jis"), "not GB18030 or Big5"),
         (CLAIM.encode()[:-1], "cannot decode"),
+        ((CLAIM + "\x00").encode(), "binary file"),
+        ("ab\x00cd".encode("utf-16-le"), "binary file"),
     ],
-    ids=["nul-controls", "all-bytes", "controls", "broken-utf8", "latin1", "shift-jis", "cut"],
+    ids=[
+        "nul-controls",
+        "all-bytes",
+        "controls",
+        "broken-utf8",
+        "latin1",
+        "shift-jis",
+        "cut",
+        "stray-nul",
+        "utf16-nul-char",
+    ],
 )
 def test_refuses_binary_and_undecodable(data: bytes, message: str) -> None:
     with pytest.raises(InputError, match=message) as info:

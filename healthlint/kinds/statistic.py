@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from healthlint.analysis import Analysis
+from healthlint.analysis import Analysis, timed_finditer
 from healthlint.kinds.base import Compiler, Kind, Option, leftmost_longest, matches
 
 OPTIONS = {
@@ -45,9 +45,13 @@ class Statistic(Kind):
                 yield start, end
 
     def _cited(self, analysis: Analysis, lo: int, hi: int) -> bool:
-        refs = [m.group("ref") for p in self.markers for m in p.finditer(analysis.text, lo, hi)]
+        refs = [
+            m.group("ref") for p in self.markers for m in timed_finditer(p, analysis.text, lo, hi)
+        ]
         if refs:
-            # With a reference list, every marker must name one of its entries.
+            # A marker cites when it names an entry of the numbered reference list. A list
+            # whose entries carry no numbers, or that was only partly recognised (some markers
+            # of the paragraph resolve), cannot refute it.
             known = analysis.layout.references
-            return analysis.layout.reference_start is None or all(r in known for r in refs)
+            return not known or any(r in known for r in refs)
         return self.citations.within(analysis, lo, hi)
