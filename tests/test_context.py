@@ -102,3 +102,7 @@ def test_markers_count_as_citations_when_the_list_has_no_numbers(linter: Linter)
     assert [f.text for f in linter.lint(numbered) if f.category == "unsupported-statistic"] == [
         "30%"
     ]
+
+
+def test_a_question_ending_a_crlf_line_is_still_a_question(probe: Linter) -> None:
+    assert hits(probe, "吃苦瓜能根治糖尿病吗？\r\n本品三天根治失眠。\r\n") == ["根治"]
