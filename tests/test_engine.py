@@ -187,3 +187,8 @@ def test_word_boundaries_come_from_jieba_only_when_asked(tmp_path: Path) -> None
     linter = Linter(Config(rules_dirs=(str(tmp_path),), default_rules=False))
     assert [f.text for f in linter.lint("本品能根治糖尿病。")] == ["根治"]
     assert linter.lint("患者接受了根治性切除术。") == []
+
+
+def test_a_hedge_in_another_clause_does_not_hide_a_claim(linter: Linter) -> None:
+    assert [f.text for f in linter.lint("本品有助于改善睡眠，更能彻底治愈失眠。")] == ["彻底治愈"]
+    assert linter.lint("这种疗法或许能根治糖尿病。") == []
