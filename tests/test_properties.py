@@ -369,10 +369,14 @@ def test_fix_changes_only_flagged_spans_and_adds_no_finding(
             at_new += len(replacement)
             at_old = f.end
     assert at_new == len(fixed)
-    # Every finding left is one that was there before, at the same original characters.
+    # Every finding left is one that was there before, at the same original characters, except
+    # where a deletion made two strangers neighbours: "400-123-4567ＶＸ" hides ＶＸ behind a digit
+    # until the number is deleted. Such a finding must touch the seam the fix left.
     unfixed = {(f.rule, f.start, f.end) for f in before} - {
         (f.rule, f.start, f.end) for f in applied
     }
+    seams = {f.start - 1 for f in applied} | {f.end for f in applied}  # the kept neighbours
     for f in linter.lint(fixed, format=fmt):
         assert f.start in to_old and f.end - 1 in to_old, f  # not in a replacement
-        assert (f.rule, to_old[f.start], to_old[f.end - 1] + 1) in unfixed, f
+        old = (f.rule, to_old[f.start], to_old[f.end - 1] + 1)
+        assert old in unfixed or any(old[1] <= seam < old[2] for seam in seams), f
