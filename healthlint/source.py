@@ -6,8 +6,8 @@ characters, so Big5 text is not read as GB18030 mojibake. A file that cannot be 
 binary, is an `InputError` naming the file (and the byte offset), never a crash.
 
 File discovery walks folders in sorted order without following a symlink loop, skips hidden
-folders, ``node_modules`` and special files, and reports a missing or unreadable path as an
-`InputError` item so that the remaining paths are still linted.
+files and folders, ``node_modules`` and special files, and reports a missing or unreadable path
+as an `InputError` item so that the remaining paths are still linted.
 """
 
 from __future__ import annotations
@@ -151,7 +151,8 @@ def iter_files(
     ``node_modules`` and special files. Symbolic links are followed, but no folder or file is
     visited twice, so a symlink loop ends. `exclude` holds glob patterns: one without ``/``
     matches any file or folder name, one with ``/`` matches the path relative to the folder
-    given (or the path as given). Standard input (``-``) is the caller's business.
+    given (or the path as given); it applies to paths named explicitly too, because tools such
+    as pre-commit name every file. Standard input (``-``) is the caller's business.
     """
     walker = _Walker(tuple(exclude), tuple(e.lower() for e in extensions))
     for given in paths:
