@@ -18,7 +18,7 @@ from healthlint.document import Document
 from healthlint.document.normalize import Normalized
 from healthlint.document.segment import Segmenter
 from healthlint.document.sentences import Layout
-from healthlint.matching import TermIndex
+from healthlint.matching import Prefilters, TermIndex
 
 T = TypeVar("T")
 _CLAUSE_MARKS = re.compile(r"[,，、:：;；()（）\n。!?…]")
@@ -53,6 +53,15 @@ def timed_finditer(
         raise RegexTimeout(pattern.pattern, seconds) from None
 
 
+def timed_match(pattern: regex.Pattern[str], text: str, pos: int) -> regex.Match[str] | None:
+    """`pattern.match(text, pos)` under the same time limit as `timed_finditer`."""
+    seconds = REGEX_SECONDS + REGEX_SECONDS_PER_MILLION * len(text) / 1_000_000
+    try:
+        return pattern.match(text, pos, timeout=seconds)
+    except TimeoutError:
+        raise RegexTimeout(pattern.pattern, seconds) from None
+
+
 class Analysis:
     def __init__(
         self,
@@ -61,6 +70,7 @@ class Analysis:
         layout: Layout,
         index: TermIndex,
         segmenter: Segmenter,
+        prefilters: Prefilters,
     ) -> None:
         self.document = document
         self.text = normalized.text
@@ -68,38 +78,83 @@ class Analysis:
         self.layout = layout
         self._index = index
         self._segmenter = segmenter
+        self._prefilters = prefilters
         self._cache: dict[Hashable, Any] = {}
         self._by_term: dict[str, list[tuple[int, int]]] | None = None
+        self._candidates: dict[tuple[str, int], list[tuple[int, int]]] | None = None
+        self._regex_matches: dict[tuple[str, int], list[regex.Match[str]] | RegexTimeout] = {}
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
         if key not in self._cache:
             self._cache[key] = compute()
         return self._cache[key]  # type: ignore[no-any-return]
 
-    def term_spans(self, terms: Iterable[str]) -> Iterator[tuple[int, int]]:
-        """Occurrences of the given indexed terms."""
+    def _occurrences(self) -> dict[str, list[tuple[int, int]]]:
+        """Every indexed term's spans, from one scan of the text."""
         if self._by_term is None:
             by_term: dict[str, list[tuple[int, int]]] = defaultdict(list)
             for start, end, term in self._index.find(self.text):
                 by_term[term].append((start, end))
             self._by_term = by_term
+        return self._by_term
+
+    def term_spans(self, terms: Iterable[str]) -> Iterator[tuple[int, int]]:
+        """Occurrences of the given indexed terms."""
+        by_term = self._occurrences()
         for term in terms:
-            yield from self._by_term.get(term, ())
+            yield from by_term.get(term, ())
 
     def finditer(self, pattern: regex.Pattern[str]) -> list[regex.Match[str]]:
-        """All matches of a regex over the text, shared by every rule that uses it. A time-out
-        is remembered too, so a slow pattern shared by several rules costs its limit once."""
+        """All matches of a regex over the text, shared by every rule that uses it.
 
-        def run() -> list[regex.Match[str]] | RegexTimeout:
+        With a prefilter the regex runs only around its required strings, and not at all
+        when they are absent: most regexes on most texts. A time-out is remembered too, so a
+        slow pattern shared by several rules costs its limit once.
+        """
+        key = (pattern.pattern, pattern.flags)
+        matches = self._regex_matches.get(key)
+        if matches is None:
             try:
-                return timed_finditer(pattern, self.text)
+                matches = self._matches(pattern, key)
             except RegexTimeout as exc:
-                return exc
+                matches = exc
+            self._regex_matches[key] = matches
+        if isinstance(matches, RegexTimeout):
+            raise matches
+        return matches
 
-        result = self.cached(("regex", pattern.pattern, pattern.flags), run)
-        if isinstance(result, RegexTimeout):
-            raise result
-        return result
+    def _matches(self, pattern: regex.Pattern[str], key: tuple[str, int]) -> list[regex.Match[str]]:
+        found = self._prefilters.by_key.get(key)
+        if found is None:
+            return timed_finditer(pattern, self.text)
+        if self._candidates is None:
+            self._candidates = self._prefilters.candidates(self._occurrences())
+        spans = self._candidates.get(key)
+        if not spans:
+            return []
+        if found.lead is not None:
+            return self._match_at(pattern, found.starts(spans))
+        stops = self._stops(found.barriers) if found.reach is None and found.barriers else ()
+        windows = found.windows(len(self.text), spans, stops)
+        return [m for lo, hi in windows for m in timed_finditer(pattern, self.text, lo, hi)]
+
+    def _match_at(self, pattern: regex.Pattern[str], starts: list[int]) -> list[regex.Match[str]]:
+        """What `finditer` finds when matches can only start at `starts`: try each in
+        order, skipping those inside the previous match."""
+        matches = []
+        end = 0
+        for start in starts:
+            if start >= end and (m := timed_match(pattern, self.text, start)) is not None:
+                matches.append(m)
+                end = max(m.end(), start + 1)
+        return matches
+
+    def _stops(self, barriers: str) -> list[int]:
+        """Sorted offsets of the given characters in the text, found once per analysis."""
+        return self.cached(
+            ("stops", barriers),
+            lambda: [m.start() for m in re.finditer(f"[{re.escape(barriers)}]", self.text)],
+        )
 
     def scope(self, name: str, start: int, end: int, window: int = 0) -> tuple[int, int]:
         """The span of the clause, sentence, paragraph, window or document around a hit."""

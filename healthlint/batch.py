@@ -19,6 +19,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from healthlint.cli import load_linter
+from healthlint.engine import Linter
+from healthlint.errors import HealthlintError
 from healthlint.parallel import ordered_map
 
 #: Seconds between two redraws of the progress line.
@@ -43,7 +46,7 @@ class Outcome:
     error: bool = False
 
 
-def lint_line(job: tuple[Any, Fields], item: tuple[int, bytes]) -> Outcome:
+def lint_line(job: tuple[Linter, Fields], item: tuple[int, bytes]) -> Outcome:
     """Lint one input line into one output record; never raises, so no line is lost."""
     linter, fields = job
     number, raw = item
@@ -169,13 +172,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.jobs < 0 or args.skip < 0:
         print("healthlint batch: --jobs and --skip must not be negative", file=sys.stderr)
         return 2
-    from healthlint.cli import load_linter  # the CLI's own config handling, not a copy
-
     try:
         linter = load_linter(args.config)
         source = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
         sink = sys.stdout if args.output is None else open(args.output, "w", encoding="utf-8")  # noqa: SIM115
-    except (OSError, ValueError) as error:
+    except HealthlintError as error:
+        print(str(error) if error.path else f"healthlint batch: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
         print(f"healthlint batch: {error}", file=sys.stderr)
         return 2
     fields = Fields(args.text_field, args.id_field, args.input_format)

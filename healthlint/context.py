@@ -21,10 +21,14 @@ CUE_LISTS = (
     "not_negation",  # look like negation but are not: 不仅, 不但, 无论
     "refutation",  # after a trigger in its sentence, or anywhere in a debunk frame: 是谣言, 骗局
     "rumor_frame",  # introduce a claim reported by others: 网传, 传言, 有人说, 流言
-    "question",  # make a sentence ending in ? a question about the claim: 能否, 是否, 吗
+    "question",  # make the trigger's clause, in a sentence ending in ?, a question: 能否, 吗
+    "question_tail",  # a closing question about what came before: 是真的吗, 靠谱吗
     "quote_context",  # make a quoted trigger a quotation: 广告法, 不得, 规定, 网传
+    "attribution",  # earlier in the sentence, report a seller's claim: 商家宣称, 鼓吹, 卖点是
 )
-NEGATION_WINDOW = 10  # characters before a trigger, within its clause, that a negation reaches
+# Characters before a trigger, within its clause, that a negation reaches: in
+# 没有任何一种保健品能保证百分之百有效 twelve characters separate the negation from the claim.
+NEGATION_WINDOW = 16
 _QUOTES = {"“": "”", "「": "」", "『": "』", "《": "》", '"': '"', "'": "'", "﹁": "﹂"}
 
 
@@ -39,7 +43,7 @@ class Cues:
 
 
 def negated(analysis: Analysis, cues: Cues, start: int, end: int) -> bool:
-    """Is the hit negated, hedged, asked about or refuted where it stands?"""
+    """Is the hit negated, hedged, asked about, refuted or reported as someone else's claim?"""
     clause_start, _ = analysis.clause(start, end)
     lo = max(clause_start, start - NEGATION_WINDOW)
     if _negation_before(analysis, cues, lo, start):
@@ -47,7 +51,9 @@ def negated(analysis: Analysis, cues: Cues, start: int, end: int) -> bool:
     sentence = analysis.layout.sentence_at(start)
     if cues["refutation"].within(analysis, end, sentence.end):
         return True
-    if _is_question(analysis, cues, sentence.start, sentence.end):
+    if cues["attribution"].within(analysis, sentence.start, start):
+        return True
+    if _is_question(analysis, cues, start, end):
         return True
     return _in_debunk_frame(analysis, cues, start)
 
@@ -72,8 +78,23 @@ def _negation_before(analysis: Analysis, cues: Cues, lo: int, start: int) -> boo
 
 
 def _is_question(analysis: Analysis, cues: Cues, start: int, end: int) -> bool:
-    tail = analysis.text[start:end].rstrip(' \n"”」)')
-    return tail.endswith(("?", "？")) and cues["question"].within(analysis, start, end)
+    """Is the hit asked about rather than asserted?
+
+    Only when its own clause is the question (用疟原虫能治愈癌症？) or holds a question cue
+    (苦瓜真的能降血糖吗，还是骗局？), or when a closing clause asks about what came before
+    (喝醋能软化血管，是真的吗？). A question elsewhere in the sentence leaves an assertion
+    standing: 每5个人就有1人失眠，你是其中之一吗？
+    """
+    sentence = analysis.layout.sentence_at(start)
+    tail = analysis.text[sentence.start : sentence.end].rstrip(' \n"”」)')
+    if not tail.endswith(("?", "？")):
+        return False
+    clause_start, clause_end = analysis.clause(start, end)
+    if analysis.text.startswith("?", clause_end) or cues["question"].within(
+        analysis, clause_start, clause_end
+    ):
+        return True
+    return cues["question_tail"].within(analysis, clause_end, max(sentence.end, end))
 
 
 def _in_debunk_frame(analysis: Analysis, cues: Cues, start: int) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from healthlint import context, suppression
 from healthlint.analysis import Analysis, RegexTimeout
+from healthlint.cache import cached_rules
 from healthlint.config import Config
 from healthlint.document import Document, format_for_path
 from healthlint.document.normalize import normalize
@@ -20,8 +21,8 @@ from healthlint.document.segment import Segmenter
 from healthlint.document.sentences import layout
 from healthlint.errors import ConfigError, RuleError, RuleTimeoutError
 from healthlint.finding import CATEGORIES, Finding, Severity
-from healthlint.matching import TermIndex
-from healthlint.rules import Condition, Rule, default_rules_dir, load_rules
+from healthlint.matching import Prefilters, TermIndex
+from healthlint.rules import Condition, Rule, default_rules_dir
 
 
 @dataclass(frozen=True)
@@ -48,10 +49,11 @@ class Linter:
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or Config()
         directories = [default_rules_dir()] if self.config.default_rules else []
-        ruleset = load_rules([*directories, *self.config.rules_dirs])
+        ruleset = cached_rules([*directories, *self.config.rules_dirs])
         _check_names(self.config, ruleset.rules)
         self._rules = tuple(r for r in ruleset.rules if _active(r, self.config))
         self._index = ruleset.index
+        self._prefilters = Prefilters(ruleset.prefilters)
         self._cues = ruleset.cues
         self._allowed = TermIndex(normalize(a).text for a in self.config.allow)
         self._segmenter = Segmenter()
@@ -84,6 +86,7 @@ class Linter:
             ),
             self._index,
             self._segmenter,
+            self._prefilters,
         )
         allowed = sorted((s, e) for s, e, _ in self._allowed.find(normalized.text))
         findings = {}
@@ -118,6 +121,18 @@ class Linter:
         """Lint many texts in this process, in order (see `lint_many` for processes)."""
         for text in texts:
             yield self.lint(text, format=format)
+
+    def lint_many(
+        self, texts: Iterable[str], *, jobs: int | None = None, format: str | None = None
+    ) -> Iterator[list[Finding]]:
+        """Lint many texts over `jobs` processes (default: all cores), results in input order.
+
+        The input is consumed lazily and only a few chunks are in flight, so a generator over
+        a file larger than memory is fine; each worker builds this Linter once.
+        """
+        from healthlint.parallel import ordered_map
+
+        return ordered_map(_lint_one, (self, format), texts, jobs)
 
     def _keep(self, rule: Rule, analysis: Analysis, start: int, end: int) -> bool:
         """The context filters every kind shares, cheapest first."""
@@ -195,6 +210,12 @@ class Linter:
             good_examples=rule.good,
             path=rule.path,
         )
+
+
+def _lint_one(job: tuple[Linter, str | None], text: str) -> list[Finding]:
+    """`Linter.lint` as a module-level function, so worker processes can unpickle it."""
+    linter, format = job
+    return linter.lint(text, format=format)
 
 
 def _holds(condition: Condition, analysis: Analysis, start: int, end: int) -> bool:

@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -60,9 +60,24 @@ class Case:
         return not self.expect
 
 
+class Reported(Protocol):
+    """What the scorer reads of a finding; `healthlint.Finding` has these attributes."""
+
+    @property
+    def category(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def rule(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class Span:
-    """What the scorer needs of a finding; `healthlint.Finding` has these attributes."""
+    """A bare finding, to score the output of another tool or a hand-made answer."""
 
     category: str
     start: int
@@ -201,11 +216,11 @@ def load_cases(directory: Path) -> list[Case]:
     return cases
 
 
-def _overlaps(span: Span, expected: Expected) -> bool:
+def _overlaps(span: Reported, expected: Expected) -> bool:
     return span.start < expected.end and span.end > expected.start
 
 
-def score_case(case: Case, findings: Iterable[Span], report: Report) -> None:
+def score_case(case: Case, findings: Iterable[Reported], report: Report) -> None:
     """Add one case's true positives, misses and false alarms to `report`."""
     reported = [f for f in findings if f.category not in case.ignore_categories]
     report.cases += 1
@@ -228,7 +243,7 @@ def score_case(case: Case, findings: Iterable[Span], report: Report) -> None:
             report.clean_flagged.append(case.id)
 
 
-def evaluate(cases: Sequence[Case], lint: Callable[[str], Iterable[Span]]) -> Report:
+def evaluate(cases: Sequence[Case], lint: Callable[[str], Iterable[Reported]]) -> Report:
     """Score `lint` (text → findings) on `cases`."""
     report = Report()
     for case in cases:

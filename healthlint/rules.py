@@ -25,7 +25,7 @@ from healthlint.errors import RuleError
 from healthlint.finding import CATEGORIES, Severity
 from healthlint.kinds import KINDS, Kind
 from healthlint.kinds.base import REQUIRED, Option
-from healthlint.matching import TermIndex
+from healthlint.matching import Prefilter, TermIndex, prefilter
 from healthlint.vocabulary import Vocabulary, compile_vocabulary
 from healthlint.yamlsafe import line_of, load_yaml
 
@@ -119,6 +119,8 @@ class RuleSet:
     rules: tuple[Rule, ...]
     index: TermIndex
     cues: Cues
+    #: (pattern, flags) → where in a text the regex can match
+    prefilters: Mapping[tuple[str, int], Prefilter] = field(default_factory=dict)
 
 
 def default_rules_dir() -> Path:
@@ -156,11 +158,12 @@ def load_rules(directories: Iterable[str | os.PathLike[str]]) -> RuleSet:
                 )
             lexicon.setdefault(str(name), []).extend(words)
     terms: set[str] = set()
+    prefilters: dict[tuple[str, int], Prefilter] = {}
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for path, data in packs:
         for raw in data.get("rules", []):
-            rule = _compile_rule(raw, path, lexicon, terms)
+            rule = _compile_rule(raw, path, lexicon, terms, prefilters)
             if rule.id in seen:
                 raise RuleError(
                     f"rule id {rule.id!r} is already defined in {seen[rule.id]}",
@@ -169,14 +172,14 @@ def load_rules(directories: Iterable[str | os.PathLike[str]]) -> RuleSet:
                 )
             seen[rule.id] = path
             rules.append(rule)
-    cue_compiler = _Compiler("lexicon", None, lexicon, terms)
+    cue_compiler = _Compiler("lexicon", None, lexicon, terms, prefilters)
     cues = Cues(
         {
             name: cue_compiler.vocabulary([f"@{name}"] if name in lexicon else [])
             for name in CUE_LISTS
         }
     )
-    return RuleSet(tuple(rules), TermIndex(terms), cues)
+    return RuleSet(tuple(rules), TermIndex(terms), cues, prefilters)
 
 
 def _check_pack(data: Any, path: str) -> Mapping[str, Any]:
@@ -202,9 +205,15 @@ class _Compiler:
     """Compiles the vocabularies and regexes of one rule, raising errors that point at it."""
 
     def __init__(
-        self, path: str, line: int | None, lexicon: dict[str, list[str]], terms: set[str]
+        self,
+        path: str,
+        line: int | None,
+        lexicon: dict[str, list[str]],
+        terms: set[str],
+        prefilters: dict[tuple[str, int], Prefilter],
     ) -> None:
         self.path, self.line, self._lexicon, self._terms = path, line, lexicon, terms
+        self._prefilters = prefilters
 
     def error(self, message: str) -> RuleError:
         return RuleError(message, path=self.path, line=self.line)
@@ -231,6 +240,10 @@ class _Compiler:
         missing = [g for g in groups if g not in compiled.groupindex]
         if missing:
             raise self.error(f"regex {pattern!r} needs a named group ({missing[0]!r})")
+        found = None if compiled.flags & regex.IGNORECASE else prefilter(pattern)
+        if found:
+            self._terms.update(found.literals)
+            self._prefilters[(compiled.pattern, compiled.flags)] = found
         return compiled
 
 
@@ -239,7 +252,13 @@ def _normal(term: str) -> str:
     return normalize(term).text
 
 
-def _compile_rule(raw: Any, path: str, lexicon: dict[str, list[str]], terms: set[str]) -> Rule:
+def _compile_rule(
+    raw: Any,
+    path: str,
+    lexicon: dict[str, list[str]],
+    terms: set[str],
+    prefilters: dict[tuple[str, int], Prefilter],
+) -> Rule:
     line = line_of(raw)
     if not isinstance(raw, dict):
         raise RuleError("each rule must be a mapping", path=path, line=line)
@@ -275,7 +294,7 @@ def _compile_rule(raw: Any, path: str, lexicon: dict[str, list[str]], terms: set
         raise RuleError(
             f"{where}: unknown scope {sorted(bad_scopes)[0]!r} in scopes", path=path, line=line
         )
-    compiler = _Compiler(path, line, lexicon, terms)
+    compiler = _Compiler(path, line, lexicon, terms, prefilters)
     try:
         matcher = kind(options, compiler)
     except ValueError as exc:

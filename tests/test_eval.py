@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -121,8 +124,8 @@ def test_command_reports_bad_cases_with_exit_2(tmp_path: Path, capsys) -> None:
 
 
 @pytest.fixture(scope="module")
-def report() -> Report:
-    return evaluate(load_cases(CASES), Linter().lint)
+def report(linter: Linter) -> Report:
+    return evaluate(load_cases(CASES), linter.lint)
 
 
 def test_every_category_meets_the_f1_floor(report: Report) -> None:
@@ -140,3 +143,54 @@ def test_clean_cases_stay_clean(report: Report) -> None:
         f"{len(report.clean_flagged)} of {report.clean_cases} clean cases flagged: "
         + ", ".join(report.clean_flagged)
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "severity"),
+    [
+        ("集满30个赞，免费领取体检套餐。", "error"),
+        ("不转不是中国人！", "error"),
+        ("分享到朋友圈后才能查看全文。", "error"),
+        ("觉得有用，请帮我点个赞。", "warning"),
+        ("赶紧转发到家族群！", "warning"),
+        ("欢迎转发给需要的朋友。", "info"),
+        ("设为星标，不错过推送。", "info"),
+    ],
+)
+def test_share_solicitation_is_graded(linter: Linter, text: str, severity: str) -> None:
+    """The cases score categories only; the grading REGULATIONS.md asks for is checked here."""
+    found = [f.severity for f in linter.lint(text) if f.category == "share-solicitation"]
+    assert found == [severity]
+
+
+def _corpus_report(*args: str) -> subprocess.CompletedProcess[str]:
+    script = Path(__file__).resolve().parents[1] / "bench" / "corpus_report.py"
+    return subprocess.run(
+        [sys.executable, str(script), *args], capture_output=True, text=True, check=False
+    )
+
+
+def test_corpus_report_without_corpus_says_so(tmp_path: Path) -> None:
+    result = _corpus_report("--corpus", str(tmp_path / "absent"))
+    assert result.returncode == 0
+    assert "no corpus" in result.stdout
+
+
+def test_corpus_report_on_a_tiny_corpus(tmp_path: Path) -> None:
+    records = [
+        {"id": "tw-a", "kind": "ad", "text": "本品諮詢專線0800-123-456，醫師推薦。"},
+        {"id": "x-b", "kind": "article", "text": "多喝水，适量运动，保持良好作息。"},
+        {"id": "x-c", "kind": "debunk", "text": "网传喝醋能软化血管，这是谣言。"},
+    ]
+    (tmp_path / "articles.jsonl").write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8"
+    )
+    (tmp_path / "mainland-ads.jsonl").write_text(
+        json.dumps({"id": "m-1", "text": "加微信：abc12345，买二送一。"}, ensure_ascii=False),
+        encoding="utf-8",
+    )
+    result = _corpus_report("--corpus", str(tmp_path), "--sample", "2", "--seed", "1")
+    assert result.returncode == 0, result.stderr
+    assert "all penalised ads                  2/2 (100.0%)" in result.stdout
+    assert "all                                0/2 (0.0%)" in result.stdout
+    assert "(c) 2 findings sampled" in result.stdout

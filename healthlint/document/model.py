@@ -8,6 +8,7 @@ every finding map back to the exact line and column of the original file.
 from __future__ import annotations
 
 import bisect
+import importlib
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -94,9 +95,9 @@ class Document:
     @classmethod
     def parse(cls, source: str, format: str = "text") -> Document:
         """Read `source` as `format` (text, markdown or html)."""
-        if format not in READERS:
+        if format not in FORMATS:
             raise ValueError(f"unknown input format {format!r}; use one of {', '.join(FORMATS)}")
-        masked = READERS[format](source)
+        masked = _reader(format)(source)
         if len(masked.prose) != len(source):  # a reader bug would misplace every finding
             raise AssertionError(f"{format} reader changed the text length")
         return cls(source, masked.prose, format, line_starts(source), masked.headings)
@@ -107,10 +108,11 @@ class Document:
         return index + 1, offset - self.line_starts[index] + 1
 
 
-def _readers() -> dict[str, Callable[[str], Masked]]:
-    from healthlint.document import html, markdown, plain
+def _reader(format: str) -> Callable[[str], Masked]:
+    """The reader of one format, imported on first use: a plain-text run never pays for the
+    Markdown and HTML readers (their import is a noticeable part of the CLI's start)."""
+    module = importlib.import_module(f"healthlint.document.{_READER_MODULES[format]}")
+    return module.mask  # type: ignore[no-any-return]
 
-    return {"text": plain.mask, "markdown": markdown.mask, "html": html.mask}
 
-
-READERS = _readers()
+_READER_MODULES = {"text": "plain", "markdown": "markdown", "html": "html"}

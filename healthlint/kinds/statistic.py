@@ -49,7 +49,9 @@ class Statistic(Kind):
             m.group("ref") for p in self.markers for m in timed_finditer(p, analysis.text, lo, hi)
         ]
         if refs:
-            # With a reference list, every marker must name one of its entries.
+            # A marker cites when it names an entry of the numbered reference list. A list
+            # whose entries carry no numbers, or that was only partly recognised (some markers
+            # of the paragraph resolve), cannot refute it.
             known = analysis.layout.references
-            return analysis.layout.reference_start is None or all(r in known for r in refs)
+            return not known or any(r in known for r in refs)
         return self.citations.within(analysis, lo, hi)

@@ -1,0 +1,104 @@
+"""The shared context filters: negation, questions, debunk frames and quoted law.
+
+A probe rule (a plain term rule with the default cue lexicon) shows what every span kind gets
+from `healthlint.context`, independent of any shipped rule's own exceptions and conditions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from healthlint import Config, Linter
+
+PROBE = """
+rules:
+  - id: probe-claim
+    kind: term
+    category: overclaim
+    severity: error
+    message: probe
+    basis: 《广告法》第十六条
+    terms: [根治, 降血糖]
+    examples: {bad: [根治], good: [无法根治]}
+"""
+
+
+@pytest.fixture(scope="module")
+def probe(tmp_path_factory: pytest.TempPathFactory) -> Linter:
+    folder: Path = tmp_path_factory.mktemp("probe")
+    (folder / "probe.yaml").write_text(PROBE, encoding="utf-8")
+    return Linter(Config(rules_dirs=(str(folder),), select=("probe-claim",)))
+
+
+def hits(linter: Linter, text: str) -> list[str]:
+    return [f.text for f in linter.lint(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "目前糖尿病还无法根治。",
+        "这种药并不能根治银屑病。",
+        "没有任何一种保健品能保证根治痛风。",  # the negation is twelve characters away
+        "此病目前无任何药物可以根治。",
+    ],
+)
+def test_negation_in_the_clause_suppresses(probe: Linter, text: str) -> None:
+    assert hits(probe, text) == []
+
+
+def test_negation_does_not_cross_a_clause(probe: Linter) -> None:
+    assert hits(probe, "西药无法治本，本品三个疗程根治。") == ["根治"]
+
+
+def test_not_negation_looks_like_one_but_is_not(probe: Linter) -> None:
+    assert hits(probe, "本品不仅能根治胃病。") == ["根治"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "吃苦瓜真的能降血糖吗？",
+        "干细胞疗法能否根治糖尿病？",
+        "有人说喝醋能根治高血压，这是真的吗？",
+        "用疟原虫能根治晚期癌症？",  # the clause is the question, even without a cue
+    ],
+)
+def test_a_question_about_the_claim_suppresses(probe: Linter, text: str) -> None:
+    assert hits(probe, text) == []
+
+
+def test_a_question_elsewhere_in_the_sentence_does_not(probe: Linter) -> None:
+    assert hits(probe, "本品三天根治失眠，你还在等什么吗？") == ["根治"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "网传“吃洋葱能根治高血压”，这是谣言。",
+        "流言：喝碱性水能根治痛风。\n真相：人体有强大的酸碱缓冲系统。",
+    ],
+)
+def test_a_rumour_quoted_to_refute_it_is_not_a_claim(probe: Linter, text: str) -> None:
+    assert hits(probe, text) == []
+
+
+def test_a_rumour_frame_without_refutation_is_still_a_claim(probe: Linter) -> None:
+    assert hits(probe, "网传这个方子能根治痛风，大家快试试。") == ["根治"]
+
+
+def test_quoted_law_is_not_a_claim(probe: Linter) -> None:
+    assert hits(probe, "《广告法》规定，广告中不得出现“根治”等用语。") == []
+    assert hits(probe, "我们的口号是“根治”。") == ["根治"]
+
+
+def test_markers_count_as_citations_when_the_list_has_no_numbers(linter: Linter) -> None:
+    """A reference list whose entries are not numbered cannot refute a [5] marker."""
+    unnumbered = "葡萄籽提取物可使风险降低30%[5]。\n参考文献\nSmith J. A trial. BMJ, 2020.\n"
+    numbered = "葡萄籽提取物可使风险降低30%[5]。\n参考文献\n[1] Smith J. A trial. BMJ, 2020.\n"
+    assert not [f for f in linter.lint(unnumbered) if f.category == "unsupported-statistic"]
+    assert [f.text for f in linter.lint(numbered) if f.category == "unsupported-statistic"] == [
+        "30%"
+    ]

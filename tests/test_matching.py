@@ -1,0 +1,66 @@
+"""The term index and the regex prefilter: faster, and exactly the same matches."""
+
+from __future__ import annotations
+
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from healthlint.matching import TermIndex, prefilter
+from healthlint.rules import default_rules_dir, load_rules
+
+PREFILTERS = sorted(load_rules([default_rules_dir()]).prefilters.items())
+
+
+def test_index_reports_overlapping_occurrences() -> None:
+    index = TermIndex(["彻底治愈", "治愈", "底治", ""])
+    assert sorted(index.find("彻底治愈了")) == [(0, 4, "彻底治愈"), (1, 3, "底治"), (2, 4, "治愈")]
+    assert list(TermIndex([]).find("彻底治愈")) == []
+
+
+def test_prefilter_reads_required_literals_and_reach() -> None:
+    found = prefilter(r"(?<![数依])据(?!统计)[^。]{1,40}?(?:研究|报告)")
+    assert found is not None
+    assert found.literals == {"研究", "报告"}
+    assert found.reach is not None and found.reach >= 40 + 2 + 1 + 2
+    sentence = prefilter(r"\d+(?:\.\d+)?\s*%")
+    assert sentence is not None and sentence.reach is None and "。" in sentence.barriers
+    leading = prefilter(r"(?:[^。，]{0,4}(?:降糖|抗癌)[^。，]{0,4}[、，]\s*){2,}")
+    assert leading is not None and leading.lead == 4 and leading.literals == {"降糖", "抗癌"}
+
+
+def test_prefilter_declines_what_it_cannot_read_safely() -> None:
+    for pattern in [r"\p{Han}+药", "(?i)vx", "x*", "(?:药){e<=1}", "[[:alpha:]]药", "a|b*"]:
+        assert prefilter(pattern) is None, pattern
+
+
+def test_every_shipped_regex_with_a_prefilter_has_literals() -> None:
+    assert PREFILTERS, "the shipped packs have regexes the prefilter can read"
+    assert all(found.literals for _, found in PREFILTERS)
+
+
+@st.composite
+def pattern_and_text(draw: st.DrawFn) -> tuple[regex.Pattern[str], str]:
+    (source, flags), found = draw(st.sampled_from(PREFILTERS))
+    pieces = [*found.literals, "，", "。", "、", "\n", " ", "1", "2%", "的", "治疗", "药"]
+    text = "".join(draw(st.lists(st.sampled_from(pieces), max_size=40)))
+    return regex.compile(source, flags), text
+
+
+@settings(max_examples=300, deadline=None)
+@given(pattern_and_text())
+def test_windowed_scan_equals_whole_text_scan(case: tuple[regex.Pattern[str], str]) -> None:
+    pattern, text = case
+    found = dict(PREFILTERS)[(pattern.pattern, pattern.flags)]
+    spans = [(s, e) for s, e, _ in TermIndex(found.literals).find(text)]
+    if found.lead is not None:  # try only where a match can start, as Analysis does
+        windowed, end = [], 0
+        for start in found.starts(spans):
+            if start >= end and (m := pattern.match(text, start)) is not None:
+                windowed.append(m.span())
+                end = max(m.end(), start + 1)
+    else:
+        stops = [i for i, char in enumerate(text) if char in found.barriers]
+        windows = found.windows(len(text), spans, stops)
+        windowed = [m.span() for lo, hi in windows for m in pattern.finditer(text, lo, hi)]
+    assert windowed == [m.span() for m in pattern.finditer(text)]
