@@ -14,7 +14,9 @@ or slow machine moves both sides and the ratio stays meaningful. Targets (issue 
 
 Text: the JSON Lines files in `--corpus` (default `../shared/corpus` beside the repository)
 when it exists, else the files in `examples/` repeated. The corpus is read, never copied.
-Each timing is the best of `--repeat` runs: the least disturbed by other work.
+Each timing is the best of `--repeat` runs: the least disturbed by other work. The batch row
+says how much of a core `--jobs 1` got: well under 100 % means the machine had no idle core
+for a second worker, and the ratio then measures the other work, not healthlint.
 """
 
 from __future__ import annotations
@@ -60,14 +62,18 @@ class Row:
     ok: bool | None
 
 
-def best_of(repeat: int, action: Callable[[], Any]) -> float:
-    """Best wall time of `repeat` calls, in seconds."""
-    times = []
+def best_of(
+    repeat: int, baseline: Callable[[], Any], measured: Callable[[], Any]
+) -> tuple[float, float]:
+    """Best wall times (seconds) of `repeat` calls of each, taken in turns, so that a change
+    in the machine's load hits both sides alike."""
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for action, spent in zip((baseline, measured), times, strict=True):
+            start = time.perf_counter()
+            action()
+            spent.append(time.perf_counter() - start)
+    return min(times[0]), min(times[1])
 
 
 def load_texts(corpus: Path) -> tuple[list[str], str]:
@@ -125,22 +131,26 @@ def run(command: list[str]) -> float:
     return elapsed
 
 
-def best_run(repeat: int, command: list[str]) -> float:
-    return min(run(command) for _ in range(repeat))
+def best_runs(repeat: int, baseline: list[str], measured: list[str]) -> tuple[float, float]:
+    """`best_of` for two commands."""
+    return best_of(repeat, lambda: run(baseline), lambda: run(measured))
 
 
-#: Runs a command and prints its peak memory. A separate small process, because a child's
-#: peak (ru_maxrss) starts from its parent's at fork, and this benchmark's is large.
-_PEAK = (
+#: Runs a command and prints its peak memory and CPU time. A separate small process, because
+#: a child's peak (ru_maxrss) starts from its parent's at fork, and this benchmark's is large.
+_USAGE = (
     "import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); "
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN); print(u.ru_maxrss, u.ru_utime + u.ru_stime)"
 )
 
 
-def peak_memory(command: list[str]) -> float:
-    """Peak resident memory of a command, in MB."""
-    out = subprocess.run([sys.executable, "-c", _PEAK, *command], capture_output=True, text=True)
-    return int(out.stdout) / 1024
+def usage(command: list[str]) -> tuple[float, float, float]:
+    """Peak resident memory (MB), CPU seconds and wall seconds of a command and its children."""
+    start = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", _USAGE, *command], capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    peak, cpu = out.stdout.split()
+    return int(peak) / 1024, float(cpu), wall
 
 
 def healthlint_command() -> list[str]:
@@ -153,8 +163,9 @@ def healthlint_command() -> list[str]:
 
 
 def measure_start(repeat: int, small: Path) -> Row:
-    python = best_run(repeat, [sys.executable, "-c", "pass"])
-    cli = best_run(repeat, [*healthlint_command(), str(small)])
+    python, cli = best_runs(
+        repeat, [sys.executable, "-c", "pass"], [*healthlint_command(), str(small)]
+    )
     return _ratio_row("CLI start, one small article", cli, python, "python -c pass", 6)
 
 
@@ -168,8 +179,11 @@ def measure_throughput(repeat: int, texts: list[str]) -> Row:
     linter = Linter()
     linter.lint(texts[0])  # warm: lazy imports and caches
     size = sum(len(t.encode("utf-8")) for t in texts) / 1e6
-    plain = best_of(repeat, lambda: [alternation.findall(t) for t in texts])
-    lint = best_of(repeat, lambda: [linter.lint(t) for t in texts])
+    plain, lint = best_of(
+        repeat,
+        lambda: [alternation.findall(t) for t in texts],
+        lambda: [linter.lint(t) for t in texts],
+    )
     row = _ratio_row(f"warm throughput, {size:.1f} MB", lint, plain, f"re of {len(terms)} terms", 5)
     return Row(
         row.name,
@@ -188,8 +202,7 @@ def measure_growth(repeat: int, texts: list[str]) -> Row:
     small, large = whole[:GROWTH_CHARS], whole[: 4 * GROWTH_CHARS]
     linter = Linter()
     linter.lint(texts[0])
-    one = best_of(repeat, lambda: linter.lint(small))
-    four = best_of(repeat, lambda: linter.lint(large))
+    one, four = best_of(repeat, lambda: linter.lint(small), lambda: linter.lint(large))
     return Row(
         f"growth, {len(small) // 1000}k vs {len(large) // 1000}k chars",
         f"{four:.2f} s",
@@ -203,8 +216,8 @@ def measure_growth(repeat: int, texts: list[str]) -> Row:
 def measure_memory(texts: list[str], folder: Path) -> Row:
     path = folder / "one-megabyte.md"
     path.write_text("\n\n".join(repeated(texts, MEMORY_BYTES)), encoding="utf-8")
-    python = peak_memory([sys.executable, "-c", "pass"])
-    cli = peak_memory([*healthlint_command(), str(path)])
+    python = usage([sys.executable, "-c", "pass"])[0]
+    cli = usage([*healthlint_command(), str(path)])[0]
     size = path.stat().st_size / 1e6
     return Row(
         f"peak memory, CLI on {size:.1f} MB",
@@ -222,13 +235,13 @@ def measure_batch(repeat: int, texts: list[str], folder: Path) -> Row:
         for number, text in enumerate(repeated(texts, BATCH_BYTES)):
             out.write(json.dumps({"id": number, "text": text}, ensure_ascii=False) + "\n")
     command = [*healthlint_command(), "batch", str(path), "-o", os.devnull, "--no-progress"]
-    one = best_run(repeat, [*command, "--jobs", "1"])
-    two = best_run(repeat, [*command, "--jobs", "2"])
+    one, two = best_runs(repeat, [*command, "--jobs", "1"], [*command, "--jobs", "2"])
+    _, cpu, wall = usage([*command, "--jobs", "1"])
     size = path.stat().st_size / 1e6
     return Row(
         f"batch, {size:.0f} MB JSONL, --jobs 2",
         f"{two:.2f} s",
-        f"{one:.2f} s --jobs 1",
+        f"{one:.2f} s --jobs 1 (it got {cpu / wall:.0%} of a core)",
         one / two,
         ">= 1.7 x faster",
         one / two >= 1.7,

@@ -160,8 +160,9 @@ class Analysis:
         """The span of the clause, sentence, paragraph, window or document around a hit."""
         if name == "document":
             return 0, len(self.text)
-        if name == "window":
-            return max(0, start - window), min(len(self.text), end + window)
+        if name == "window":  # characters either side, never across a sentence boundary
+            sentence = self.layout.sentence_at(start)
+            return max(sentence.start, start - window), min(max(sentence.end, end), end + window)
         if name == "paragraph":
             return self.layout.paragraph_span(start)
         sentence = self.layout.sentence_at(start)

@@ -86,7 +86,7 @@ def _is_question(analysis: Analysis, cues: Cues, start: int, end: int) -> bool:
     standing: 每5个人就有1人失眠，你是其中之一吗？
     """
     sentence = analysis.layout.sentence_at(start)
-    tail = analysis.text[sentence.start : sentence.end].rstrip(' \n"”」)')
+    tail = analysis.text[sentence.start : sentence.end].rstrip(' \r\n"”」)。.!…')
     if not tail.endswith(("?", "？")):
         return False
     clause_start, clause_end = analysis.clause(start, end)

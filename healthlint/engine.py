@@ -220,6 +220,10 @@ def _lint_one(job: tuple[Linter, str | None], text: str) -> list[Finding]:
 
 def _holds(condition: Condition, analysis: Analysis, start: int, end: int) -> bool:
     lo, hi = analysis.scope(condition.scope, start, end, condition.window)
+    if condition.side == "before":
+        hi = end
+    elif condition.side == "after":
+        lo = start
     return condition.vocabulary.within(analysis, lo, hi)
 
 

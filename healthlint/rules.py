@@ -30,6 +30,7 @@ from healthlint.vocabulary import Vocabulary, compile_vocabulary
 from healthlint.yamlsafe import line_of, load_yaml
 
 SCOPES = ("clause", "sentence", "paragraph", "document", "window")
+SIDES = ("before", "after", "both")
 WHERE = ("body", "heading")
 LANGUAGES = ("zh", "en")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -58,7 +59,8 @@ COMMON: dict[str, Option] = {
 CONDITION: dict[str, Option] = {
     "scope": Option(str, doc="clause, sentence, paragraph, document or window"),
     "any": Option(list, doc="terms or `re:` regexes; one occurring in the scope is enough"),
-    "window": Option(int, 10, "characters either side, with scope: window"),
+    "window": Option(int, 10, "characters either side, within the sentence (scope: window)"),
+    "side": Option(str, "both", "with scope: window, look before, after or both sides of the hit"),
 }
 
 
@@ -67,6 +69,7 @@ class Condition:
     scope: str
     window: int
     vocabulary: Vocabulary
+    side: str = "both"
 
 
 @dataclass(frozen=True)
@@ -422,5 +425,8 @@ def _conditions(items: list[Any], compiler: _Compiler, where: str) -> tuple[Cond
         )
         if values["scope"] not in SCOPES:
             raise compiler.error(f"{where}: unknown condition scope {values['scope']!r}")
-        out.append(Condition(values["scope"], values["window"], compiler.vocabulary(values["any"])))
+        if values["side"] not in SIDES:
+            raise compiler.error(f"{where}: a condition's side is before, after or both")
+        vocabulary = compiler.vocabulary(values["any"])
+        out.append(Condition(values["scope"], values["window"], vocabulary, values["side"]))
     return tuple(out)

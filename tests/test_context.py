@@ -102,3 +102,12 @@ def test_markers_count_as_citations_when_the_list_has_no_numbers(linter: Linter)
     assert [f.text for f in linter.lint(numbered) if f.category == "unsupported-statistic"] == [
         "30%"
     ]
+
+
+def test_a_question_ending_a_crlf_line_is_still_a_question(probe: Linter) -> None:
+    assert hits(probe, "吃苦瓜能根治糖尿病吗？\r\n本品三天根治失眠。\r\n") == ["根治"]
+
+
+def test_a_marker_written_in_the_list_cites_even_if_its_entry_spans_lines(linter: Linter) -> None:
+    text = "人体内70%的碘集中在甲状腺[2]。\n参考资料:\n[1]\n某书。\n[2]\n某报告。\n"
+    assert not [f for f in linter.lint(text) if f.category == "unsupported-statistic"]

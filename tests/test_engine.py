@@ -187,3 +187,16 @@ def test_word_boundaries_come_from_jieba_only_when_asked(tmp_path: Path) -> None
     linter = Linter(Config(rules_dirs=(str(tmp_path),), default_rules=False))
     assert [f.text for f in linter.lint("本品能根治糖尿病。")] == ["根治"]
     assert linter.lint("患者接受了根治性切除术。") == []
+
+
+def test_a_hedge_in_another_clause_does_not_hide_a_claim(linter: Linter) -> None:
+    assert [f.text for f in linter.lint("本品有助于改善睡眠，更能彻底治愈失眠。")] == ["彻底治愈"]
+    assert linter.lint("这种疗法或许能根治糖尿病。") == []
+
+
+def test_crlf_and_fixes_do_not_change_what_is_found(linter: Linter) -> None:
+    lf = linter.lint("加微信\n\n扫码添加微信")
+    crlf = linter.lint("加微信\r\n\r\n扫码添加微信")
+    assert [f.rule for f in lf] == [f.rule for f in crlf] == ["contact-wechat", "qr-contact"]
+    for text in ("彻底治愈?点个赞。", "彻底治愈?。"):  # a question, whatever follows its mark
+        assert "cure-promise" not in [f.rule for f in linter.lint(text)]

@@ -41,6 +41,7 @@ _DROP = re.compile(
     r"[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\ufe0e\ufe0f]"  # zero-width, BOM, variation selectors
     rf"|(?<=[{_HAN}])[ ·*_~|\-★☆♥❤♡♪✿❀◆◇■□▲△●○]+(?=[{_HAN}])"  # disguise between Han
     r"|(?<=\d) +(?=\d)"  # 138 0013 8000
+    r"|\r(?=\n)"  # CRLF reads as LF, so every character count is the same for both
 )
 
 

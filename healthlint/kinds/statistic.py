@@ -53,5 +53,18 @@ class Statistic(Kind):
             # whose entries carry no numbers, or that was only partly recognised (some markers
             # of the paragraph resolve), cannot refute it.
             known = analysis.layout.references
-            return not known or any(r in known for r in refs)
+            return not known or any(_listed(analysis, r) for r in refs)
         return self.citations.within(analysis, lo, hi)
+
+
+def _listed(analysis: Analysis, ref: str) -> bool:
+    """Is `ref` an entry of the reference list, or at least written as one ([3], 【3】) there?
+
+    The layout recognises entries line by line; a list laid out as "[3]" on one line and the
+    source on the next is still a list that holds entry 3.
+    """
+    if ref in analysis.layout.references:
+        return True
+    start = analysis.layout.reference_start
+    tail = analysis.text[start:] if start is not None else ""
+    return f"[{ref}]" in tail or f"【{ref}】" in tail
