@@ -6,8 +6,8 @@ characters, so Big5 text is not read as GB18030 mojibake. A file that cannot be 
 binary, is an `InputError` naming the file (and the byte offset), never a crash.
 
 File discovery walks folders in sorted order without following a symlink loop, skips hidden
-folders, ``node_modules`` and special files, and reports a missing or unreadable path as an
-`InputError` item so that the remaining paths are still linted.
+files and folders, ``node_modules`` and special files, and reports a missing or unreadable path
+as an `InputError` item so that the remaining paths are still linted.
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ class Source:
 def decode(data: bytes, *, path: str = "<bytes>", encoding: str | None = None) -> Source:
     """Decode the bytes of one file; `encoding` overrides detection (a BOM is still removed)."""
     if encoding is not None:
-        return _decode_as(data, _codec_name(encoding, path), path)
+        return _decode_as(data, _codec_name(encoding), path)
     for bom, codec in _BOMS:
         if data.startswith(bom) and (not codec.startswith("utf-32") or _looks_utf32(data, codec)):
             return _decode_as(data, codec, path)
@@ -151,7 +151,8 @@ def iter_files(
     ``node_modules`` and special files. Symbolic links are followed, but no folder or file is
     visited twice, so a symlink loop ends. `exclude` holds glob patterns: one without ``/``
     matches any file or folder name, one with ``/`` matches the path relative to the folder
-    given (or the path as given). Standard input (``-``) is the caller's business.
+    given (or the path as given); it applies to paths named explicitly too, because tools such
+    as pre-commit name every file. Standard input (``-``) is the caller's business.
     """
     walker = _Walker(tuple(exclude), tuple(e.lower() for e in extensions))
     for given in paths:
@@ -177,7 +178,7 @@ def _source(path: str, text: str, encoding: str, bom: bytes) -> Source:
 
 
 def _first_newline(text: str) -> str:
-    """The first line ending in `text` ("\n" when there is none), for writing fixes back."""
+    """The first line ending in `text` (LF when there is none), for writing fixes back."""
     cr = text.find("\r")
     lf = text.find("\n", 0, cr if cr >= 0 else len(text))
     if lf >= 0:
@@ -187,7 +188,7 @@ def _first_newline(text: str) -> str:
     return "\r\n" if text.startswith("\n", cr + 1) else "\r"
 
 
-def _codec_name(encoding: str, path: str) -> str:
+def _codec_name(encoding: str) -> str:
     try:
         name = codecs.lookup(encoding).name
     except LookupError:
@@ -249,11 +250,11 @@ def _decode_bomless_utf16(data: bytes, path: str) -> Source:
 
 
 def _refuse_control_bytes(data: bytes, path: str) -> None:
-    """Mostly control bytes means binary. In UTF-8, GB18030 and Big5 bytes below 0x20 are always
+    """Many control bytes mean binary. In UTF-8, GB18030 and Big5 bytes below 0x20 are always
     characters of their own, so counting them in the bytes is exact and needs no decoding."""
     controls = len(data.translate(None, _NON_CONTROL_BYTES))
     if controls > _MAX_CONTROL_SHARE * len(data):
-        raise InputError("binary file (mostly control characters)", path=path)
+        raise InputError("binary file (too many control characters)", path=path)
 
 
 def _too_many_controls(text: str) -> bool:
@@ -263,7 +264,7 @@ def _too_many_controls(text: str) -> bool:
 
 def _refuse_control_text(text: str, path: str) -> None:
     if _too_many_controls(text):
-        raise InputError("binary file (mostly control characters)", path=path)
+        raise InputError("binary file (too many control characters)", path=path)
 
 
 def _decode_legacy(data: bytes, path: str, utf8_error: UnicodeDecodeError) -> Source:

@@ -263,6 +263,12 @@ def test_exclude_patterns(tree: Path) -> None:
     assert items == ["docs/b.md", "docs/sub/c.html", "docs/z.markdown"]
 
 
+def test_exclude_applies_to_files_named_explicitly(tree: Path) -> None:
+    assert _listing(list(iter_files(["docs/a.txt", "docs/b.md"], exclude=["*.txt"]))) == [
+        "docs/b.md"
+    ]
+
+
 def test_missing_path_is_an_error_and_the_rest_goes_on(tree: Path) -> None:
     items = _listing(list(iter_files(["nope.md", "", "docs/b.md"])))
     assert items == [
