@@ -17,9 +17,12 @@ import re
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ahocorasick_rs
+
+if TYPE_CHECKING:
+    import regex
 
 try:  # the standard library's regex parser: `re._parser` since 3.11, `sre_parse` before
     from re import _constants, _parser
@@ -118,6 +121,17 @@ class Prefilters:
             for literal in found.literals:
                 woken.setdefault(literal, []).append(key)
         self._woken = woken
+
+    def required(self, patterns: Iterable[regex.Pattern[str]]) -> frozenset[str] | None:
+        """The strings one of which a text must hold for any of `patterns` to match in it;
+        None when one of them has no prefilter (it may match anywhere)."""
+        found: set[str] = set()
+        for pattern in patterns:
+            prefilter = self.by_key.get((pattern.pattern, pattern.flags))
+            if prefilter is None:
+                return None
+            found |= prefilter.literals
+        return frozenset(found)
 
     def candidates(
         self, occurrences: Mapping[str, list[tuple[int, int]]]
