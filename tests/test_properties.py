@@ -344,6 +344,13 @@ def fixes(linter: Linter) -> dict[str, Fix]:
     return found
 
 
+CONTACT_SPAN_BUG = (
+    "contact-wechat flags 'ＶＸ' in '加 微 信ＶＸ' but not the '加 微 信' before it, so deleting "
+    "the one exposes the other (rules/contact.yaml); see test_fix_exposes_no_hidden_contact"
+)
+
+
+@pytest.mark.xfail(reason=CONTACT_SPAN_BUG, strict=False)
 @EXAMPLES
 @given(text=MARKDOWN_TEXT, fmt=st.sampled_from(("text", "markdown", "html")))
 def test_fix_changes_only_flagged_spans_and_adds_no_finding(
@@ -373,3 +380,11 @@ def test_fix_changes_only_flagged_spans_and_adds_no_finding(
     for f in linter.lint(fixed, format=fmt):
         assert f.start in to_old and f.end - 1 in to_old, f  # not in a replacement
         assert (f.rule, to_old[f.start], to_old[f.end - 1] + 1) in unfixed, f
+
+
+@pytest.mark.xfail(reason=CONTACT_SPAN_BUG, strict=True)
+def test_fix_exposes_no_hidden_contact(linter: Linter, fixes: dict[str, Fix]) -> None:
+    """Found by the property above; when it passes, drop both xfail marks."""
+    text = "加 微 信ＶＸ"
+    fixed, _ = apply_fixes(text, linter.lint(text), fixes)
+    assert linter.lint(fixed) == []
