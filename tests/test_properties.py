@@ -380,3 +380,10 @@ def test_fix_changes_only_flagged_spans_and_adds_no_finding(
         assert f.start in to_old and f.end - 1 in to_old, f  # not in a replacement
         old = (f.rule, to_old[f.start], to_old[f.end - 1] + 1)
         assert old in unfixed or any(old[1] <= seam < old[2] for seam in seams), f
+
+
+def test_fix_exposes_no_hidden_contact(linter: Linter, fixes: dict[str, Fix]) -> None:
+    """Found by the property above: 'ＶＸ' was flagged but not the '加 微 信' before it."""
+    text = "加 微 信ＶＸ"
+    fixed, _ = apply_fixes(text, linter.lint(text), fixes)
+    assert linter.lint(fixed) == []
