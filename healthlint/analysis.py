@@ -104,13 +104,14 @@ class Analysis:
 
     def found_terms(self) -> frozenset[str]:
         """The indexed terms that occur in the text."""
-        return frozenset(self._occurrences())
+        return self.cached("found terms", lambda: frozenset(self._occurrences()))
 
     def term_spans(self, terms: Iterable[str]) -> Iterator[tuple[int, int]]:
-        """Occurrences of the given indexed terms."""
+        """Occurrences of the given indexed terms, in no particular order. Only the terms found
+        are looked up: a vocabulary may hold hundreds, a text a few of them."""
         by_term = self._occurrences()
-        for term in terms:
-            yield from by_term.get(term, ())
+        for term in self.found_terms().intersection(terms):
+            yield from by_term[term]
 
     def finditer(self, pattern: regex.Pattern[str]) -> list[regex.Match[str]]:
         """All matches of a regex over the text, shared by every rule that uses it.

@@ -6,7 +6,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from healthlint.matching import TermIndex, prefilter
+from healthlint.matching import Prefilter, Prefilters, TermIndex, prefilter
 from healthlint.rules import default_rules_dir, load_rules
 
 PREFILTERS = sorted(load_rules([default_rules_dir()]).prefilters.items())
@@ -39,16 +39,28 @@ def test_every_shipped_regex_with_a_prefilter_has_literals() -> None:
     assert all(found.literals for _, found in PREFILTERS)
 
 
+def test_required_literals_of_patterns_are_their_prefilters_or_unknown() -> None:
+    """What lets the engine skip a rule: the union of its regexes' literals, unless one of
+    them has no prefilter and may match anywhere."""
+    study, percent, han = (regex.compile(p) for p in (r"据\S{0,9}研究", r"\d+%", r"\p{Han}+药"))
+    prefilters = Prefilters({(p.pattern, p.flags): prefilter(p.pattern) for p in (study, percent)})
+    assert prefilters.required([study, percent]) == {"研究", "%"}
+    assert prefilters.required([]) == frozenset()
+    assert prefilters.required([study, han]) is None
+
+
 @st.composite
-def pattern_and_text(draw: st.DrawFn) -> tuple[regex.Pattern[str], str]:
-    (source, flags), found = draw(st.sampled_from(PREFILTERS))
+def pattern_and_text(
+    draw: st.DrawFn, prefilters: list[tuple[tuple[str, int], Prefilter]]
+) -> tuple[regex.Pattern[str], str]:
+    (source, flags), found = draw(st.sampled_from(prefilters))
     pieces = [*found.literals, "，", "。", "、", "\n", " ", "1", "2%", "的", "治疗", "药"]
     text = "".join(draw(st.lists(st.sampled_from(pieces), max_size=40)))
     return regex.compile(source, flags), text
 
 
 @settings(max_examples=300, deadline=None)
-@given(pattern_and_text())
+@given(pattern_and_text(PREFILTERS))
 def test_windowed_scan_equals_whole_text_scan(case: tuple[regex.Pattern[str], str]) -> None:
     pattern, text = case
     found = dict(PREFILTERS)[(pattern.pattern, pattern.flags)]
@@ -64,3 +76,21 @@ def test_windowed_scan_equals_whole_text_scan(case: tuple[regex.Pattern[str], st
         windows = found.windows(len(text), spans, stops)
         windowed = [m.span() for lo, hi in windows for m in pattern.finditer(text, lo, hi)]
     assert windowed == [m.span() for m in pattern.finditer(text)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(pattern_and_text([item for item in PREFILTERS if item[1].lead == 0]))
+def test_scan_from_the_first_leading_literal_equals_whole_text_scan(
+    case: tuple[regex.Pattern[str], str],
+) -> None:
+    """A regex whose matches start at its leading literals, when they are dense, is scanned
+    once from the first of them (Analysis._matches): no match can start before it."""
+    pattern, text = case
+    found = dict(PREFILTERS)[(pattern.pattern, pattern.flags)]
+    spans = [(s, e) for s, e, _ in TermIndex(found.literals).find(text)]
+    whole = [m.span() for m in pattern.finditer(text)]
+    if not spans:
+        assert whole == []
+        return
+    first = found.starts(spans)[0]
+    assert [m.span() for m in pattern.finditer(text, first)] == whole

@@ -70,5 +70,7 @@ def _listed(analysis: Analysis, ref: str) -> bool:
     if ref in analysis.layout.references:
         return True
     start = analysis.layout.reference_start
-    tail = analysis.text[start:] if start is not None else ""
-    return f"[{ref}]" in tail or f"【{ref}】" in tail
+    if start is None:
+        return False
+    text = analysis.text  # searched in place: a copy of the tail per marker grows quadratically
+    return text.find(f"[{ref}]", start) >= 0 or text.find(f"【{ref}】", start) >= 0
