@@ -345,8 +345,9 @@ def fixes(linter: Linter) -> dict[str, Fix]:
 
 
 CONTACT_SPAN_BUG = (
-    "contact-wechat flags 'ＶＸ' in '加 微 信ＶＸ' but not the '加 微 信' before it, so deleting "
-    "the one exposes the other (rules/contact.yaml); see test_fix_exposes_no_hidden_contact"
+    "a deletion can expose or join text into a new finding: contact-wechat flags 'ＶＸ' in "
+    "'加 微 信ＶＸ' but not '加 微 信'; deleting '點個讚' in '药到病除點個讚根治' turns the "
+    "cure-promise at 根治 into one at 除根"
 )
 
 
