@@ -19,7 +19,6 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from healthlint import baseline, fix
 from healthlint.config import Config
 from healthlint.errors import HealthlintError, RuleTimeoutError, UsageError
 from healthlint.finding import Severity
@@ -201,6 +200,11 @@ def _lint(argv: list[str], out: TextIO, err: TextIO) -> int:
     if not args.paths:
         raise UsageError("no input: give files or folders to lint, or - for standard input")
     _check_combinations(args)
+    # Imported only by the runs that use them: most runs neither fix nor keep a baseline.
+    if args.fix or args.diff or args.write_baseline:
+        from healthlint import fix
+    if args.baseline:
+        from healthlint import baseline
     config = load_config(args.config)
     config = config.with_options(
         select=tuple(args.select) if args.select else None,

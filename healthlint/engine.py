@@ -54,6 +54,7 @@ class Linter:
         self._rules = tuple(r for r in ruleset.rules if _active(r, self.config))
         self._index = ruleset.index
         self._prefilters = Prefilters(ruleset.prefilters)
+        self._triggers = tuple(r.matcher.triggers(self._prefilters) for r in self._rules)
         self._cues = ruleset.cues
         self._allowed = TermIndex(normalize(a).text for a in self.config.allow)
         self._segmenter = Segmenter()
@@ -91,7 +92,10 @@ class Linter:
         allowed = sorted((s, e) for s, e, _ in self._allowed.find(normalized.text))
         findings = {}
         timed_out: dict[str, RuleError] = {}
-        for rule in self._rules:
+        present = analysis.found_terms()
+        for rule, triggers in zip(self._rules, self._triggers, strict=True):
+            if triggers is not None and triggers.isdisjoint(present):
+                continue  # nothing it could match is in the text
             try:
                 for start, end in rule.matcher.check(analysis):
                     if any(s <= start and end <= e for s, e in allowed) or not self._keep(

@@ -17,9 +17,12 @@ import re
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ahocorasick_rs
+
+if TYPE_CHECKING:
+    import regex
 
 try:  # the standard library's regex parser: `re._parser` since 3.11, `sre_parse` before
     from re import _constants, _parser
@@ -119,6 +122,17 @@ class Prefilters:
                 woken.setdefault(literal, []).append(key)
         self._woken = woken
 
+    def required(self, patterns: Iterable[regex.Pattern[str]]) -> frozenset[str] | None:
+        """The strings one of which a text must hold for any of `patterns` to match in it;
+        None when one of them has no prefilter (it may match anywhere)."""
+        found: set[str] = set()
+        for pattern in patterns:
+            prefilter = self.by_key.get((pattern.pattern, pattern.flags))
+            if prefilter is None:
+                return None
+            found |= prefilter.literals
+        return frozenset(found)
+
     def candidates(
         self, occurrences: Mapping[str, list[tuple[int, int]]]
     ) -> dict[tuple[str, int], list[tuple[int, int]]]:
@@ -139,7 +153,7 @@ def prefilter(pattern: str) -> Prefilter | None:
     case folding. The literals go into the Linter's shared `TermIndex`, so finding them
     costs nothing extra.
     """
-    if _REGEX_ONLY.search(pattern):
+    if re.search(_REGEX_ONLY, pattern):
         return None
     try:
         with warnings.catch_warnings():
@@ -166,8 +180,9 @@ def prefilter(pattern: str) -> Prefilter | None:
 #: match across it, which bounds patterns of unbounded width (`(?:…、){2,}`).
 _BARRIERS = "\n。！？；!?;"
 #: Syntax the `regex` module reads differently from `re`: fuzzy counts ({e<=1}), POSIX
-#: classes and nested sets ([[:alpha:]], [[a-z]--[aeiou]]).
-_REGEX_ONLY = re.compile(r"\{[^}]*[eids]\s*[<=]|\[\[")
+#: classes and nested sets ([[:alpha:]], [[a-z]--[aeiou]]). This and `_CATEGORIES` are kept as
+#: strings for `re`'s own cache: they are needed only while packs compile, not on a cached start.
+_REGEX_ONLY = r"\{[^}]*[eids]\s*[<=]|\[\["
 _REPEATS = tuple(
     getattr(_constants, name)
     for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")  # the last since 3.11
@@ -226,12 +241,12 @@ def _assert_reach(items: Any) -> int:
 
 
 _CATEGORIES = {
-    _constants.CATEGORY_DIGIT: re.compile(r"\d"),
-    _constants.CATEGORY_NOT_DIGIT: re.compile(r"\D"),
-    _constants.CATEGORY_SPACE: re.compile(r"\s"),
-    _constants.CATEGORY_NOT_SPACE: re.compile(r"\S"),
-    _constants.CATEGORY_WORD: re.compile(r"\w"),
-    _constants.CATEGORY_NOT_WORD: re.compile(r"\W"),
+    _constants.CATEGORY_DIGIT: r"\d",
+    _constants.CATEGORY_NOT_DIGIT: r"\D",
+    _constants.CATEGORY_SPACE: r"\s",
+    _constants.CATEGORY_NOT_SPACE: r"\S",
+    _constants.CATEGORY_WORD: r"\w",
+    _constants.CATEGORY_NOT_WORD: r"\W",
 }
 
 
@@ -270,7 +285,7 @@ def _in_set(items: Any, char: str) -> bool:
         elif op is _constants.RANGE:
             found |= value[0] <= code <= value[1]
         elif op is _constants.CATEGORY and value in _CATEGORIES:
-            found |= bool(_CATEGORIES[value].match(char))
+            found |= bool(re.match(_CATEGORIES[value], char))
         else:
             return True  # unsure
     return found != negate

@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +32,7 @@ SCOPES = ("clause", "sentence", "paragraph", "document", "window")
 SIDES = ("before", "after", "both")
 WHERE = ("body", "heading")
 LANGUAGES = ("zh", "en")
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_ID = r"^[a-z0-9][a-z0-9-]*$"  # compiled (and cached by `re`) only when packs are read
 
 _TEXT = (str, dict)
 COMMON: dict[str, Option] = {
@@ -127,8 +126,13 @@ class RuleSet:
 
 
 def default_rules_dir() -> Path:
-    """The packs shipped with healthlint (package data in a wheel, `rules/` in a checkout)."""
-    return Path(str(resources.files("healthlint.packs")))
+    """The packs shipped with healthlint (package data in a wheel, `rules/` in a checkout).
+
+    Found from the package's own file: importing `importlib.resources` would cost more than
+    the rest of the command line's start-up, and the packs are plain files in both cases."""
+    from healthlint import packs
+
+    return Path(str(packs.__file__)).parent
 
 
 def pack_files(directory: str | os.PathLike[str]) -> list[Path]:
@@ -278,7 +282,7 @@ def _compile_rule(
     own = {k: v for k, v in raw.items() if k not in COMMON}
     values = _validate(common, COMMON, f"{where}", path, line)
     options = _validate(own, kind.options, f"{where} ({kind_name})", path, line)
-    if not _ID.match(values["id"]):
+    if not re.match(_ID, values["id"]):
         raise RuleError(f"{where}: ids are lower-case kebab-case", path=path, line=line)
     if values["category"] not in CATEGORIES:
         raise RuleError(

@@ -17,6 +17,7 @@ import regex
 
 if TYPE_CHECKING:
     from healthlint.analysis import Analysis
+    from healthlint.matching import Prefilters
 
 REGEX_PREFIX = "re:"
 
@@ -30,6 +31,12 @@ class Vocabulary:
 
     def __bool__(self) -> bool:
         return bool(self.terms or self.patterns)
+
+    def triggers(self, prefilters: Prefilters) -> frozenset[str] | None:
+        """Strings one of which a text holds wherever this vocabulary occurs in it: the terms
+        and the regexes' required literals; None when a regex may match without one."""
+        required = prefilters.required(self.patterns)
+        return None if required is None else self.terms | required
 
     def occurrences(self, analysis: Analysis) -> list[tuple[int, int]]:
         """Every (start, end) where a term or pattern occurs, sorted; cached per analysis."""

@@ -10,16 +10,22 @@ oversize file are refused with ``file:line`` from the parser's own marks.
 
 Mappings and lists come back as `LineDict`/`LineList`, which remember the line they start on,
 so later validation can name ``file:line`` too.
+
+PyYAML is imported on the first `load_yaml` call, not with this module: compiled rule packs
+come from the cache (healthlint.cache) and most projects have no YAML config, so most runs
+parse no YAML and should not pay for importing a parser.
 """
 
 from __future__ import annotations
 
 import os
-from typing import Any
-
-import yaml
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from healthlint.errors import HealthlintError
+
+if TYPE_CHECKING:
+    import yaml
 
 MAX_BYTES = 4 * 1024 * 1024
 MAX_NODES = 500_000
@@ -60,6 +66,8 @@ def load_yaml(
     path = "<yaml>" if path is None else path
     if len(text) > MAX_BYTES:
         raise error(f"file too large for a YAML file ({len(text)} characters)", path=path)
+    import yaml
+
     try:
         return _load(text)
     except yaml.MarkedYAMLError as exc:
@@ -80,26 +88,32 @@ def load_yaml(
         raise error(f"invalid YAML: {exc}", path=path) from None
 
 
-class _Loader(yaml.SafeLoader):
+@cache
+def _loader_class() -> type[yaml.SafeLoader]:
     """The safe loader with a depth limit: PyYAML's composer recurses once per level of
-    nesting, so ``[[[[...`` would otherwise end in a RecursionError."""
+    nesting, so ``[[[[...`` would otherwise end in a RecursionError. Defined on first use,
+    because subclassing needs PyYAML imported."""
+    import yaml
 
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self.depth = 0
+    class Loader(yaml.SafeLoader):
+        def __init__(self, text: str) -> None:
+            super().__init__(text)
+            self.depth = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
-        self.depth += 1
-        try:
-            if self.depth > MAX_DEPTH:
-                raise _problem(f"nested deeper than {MAX_DEPTH} levels", self.peek_event())
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
-        finally:
-            self.depth -= 1
+        def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+            self.depth += 1
+            try:
+                if self.depth > MAX_DEPTH:
+                    raise _problem(f"nested deeper than {MAX_DEPTH} levels", self.peek_event())
+                return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            finally:
+                self.depth -= 1
+
+    return Loader
 
 
 def _load(text: str) -> Any:
-    loader = _Loader(text)
+    loader = _loader_class()(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -126,6 +140,8 @@ def _read(filename: str, path: str, error: type[HealthlintError]) -> str:
 
 
 def _problem(message: str, at: yaml.Node | yaml.Event) -> yaml.MarkedYAMLError:
+    import yaml
+
     return yaml.MarkedYAMLError(problem=message, problem_mark=at.start_mark)
 
 
@@ -161,16 +177,18 @@ def _check_size(root: yaml.Node) -> None:
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.MappingNode):
+    # Node kinds are told by their `id` ("mapping", "sequence", "scalar"), not isinstance,
+    # so that only the functions that parse need PyYAML imported.
+    if node.id == "mapping":
         return [n for pair in node.value for n in pair]
-    if isinstance(node, yaml.SequenceNode):
+    if node.id == "sequence":
         return list(node.value)
     return []
 
 
 def _build(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     """Plain data from a node already checked by `_check_size` (acyclic, bounded, shallow)."""
-    if isinstance(node, yaml.MappingNode):
+    if node.id == "mapping":
         if node.tag != _MAP:
             raise _problem(f"tag {node.tag!r} is not allowed; use a plain mapping", node)
         mapping = LineDict()
@@ -189,7 +207,7 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
         for key, value in merged.items():
             mapping.setdefault(key, value)
         return mapping
-    if isinstance(node, yaml.SequenceNode):
+    if node.id == "sequence":
         if node.tag != _SEQ:
             raise _problem(f"tag {node.tag!r} is not allowed; use a plain list", node)
         sequence = LineList(_build(loader, item) for item in node.value)
@@ -204,10 +222,10 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
 
 def _merge_sources(loader: yaml.SafeLoader, node: yaml.Node) -> dict[Any, Any]:
     """The mappings a ``<<:`` key merges in; earlier ones win, as the YAML merge spec says."""
-    sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+    sources = node.value if node.id == "sequence" else [node]
     merged: dict[Any, Any] = {}
     for source in reversed(sources):
-        if not isinstance(source, yaml.MappingNode):
+        if source.id != "mapping":
             raise _problem("a merge key (<<) needs a mapping or a list of mappings", source)
         merged.update(_build(loader, source))
     return merged

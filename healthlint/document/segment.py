@@ -7,7 +7,6 @@ Python's own start, so nothing imports it until the first hit of a rule with
 
 from __future__ import annotations
 
-import logging
 import threading
 from typing import Any
 
@@ -23,6 +22,8 @@ class Segmenter:
         if self._tokenizer is None:
             with self._lock:
                 if self._tokenizer is None:
+                    import logging
+
                     import jieba
 
                     jieba.setLogLevel(logging.WARNING)

@@ -17,6 +17,7 @@ import regex
 
 if TYPE_CHECKING:
     from healthlint.analysis import Analysis
+    from healthlint.matching import Prefilters
     from healthlint.vocabulary import Vocabulary
 
 REQUIRED: Any = object()
@@ -52,6 +53,12 @@ class Kind(ABC):
     @abstractmethod
     def check(self, analysis: Analysis) -> Iterator[tuple[int, int]]:
         """Yield (start, end) spans of candidate findings in the matching text."""
+
+    def triggers(self, prefilters: Prefilters) -> frozenset[str] | None:
+        """Indexed strings one of which a text must hold for `check` to find anything in it,
+        so that the engine can skip the rule on most texts without asking it; None when
+        unknown (the rule is always checked)."""
+        return None
 
 
 def leftmost_longest(spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from healthlint.analysis import Analysis
 from healthlint.kinds.base import Compiler, Kind, Option, leftmost_longest
+from healthlint.matching import Prefilters
 
 OPTIONS = {
     "failure": Option(list, doc="regexes for the failure clause, with a `claim` group to flag"),
@@ -42,3 +43,6 @@ class Contrast(Kind):
                 if self.promotion.within(analysis, m.end(), max(horizon, m.end())):
                     hits.append(m.span("claim"))
         return leftmost_longest(hits)
+
+    def triggers(self, prefilters: Prefilters) -> frozenset[str] | None:
+        return prefilters.required(self.failure)

@@ -13,6 +13,7 @@ from typing import Any
 
 from healthlint.analysis import Analysis
 from healthlint.kinds.base import Compiler, Kind, Option
+from healthlint.matching import Prefilters
 
 OPTIONS = {
     "advice": Option(list, doc="terms or `re:` regexes that show health or treatment advice"),
@@ -45,3 +46,6 @@ class Disclaimer(Kind):
         if self.disclaimers.within(analysis, 0, len(text)):
             return
         yield advice[0]
+
+    def triggers(self, prefilters: Prefilters) -> frozenset[str] | None:
+        return self.advice.triggers(prefilters)

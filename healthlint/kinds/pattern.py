@@ -11,6 +11,7 @@ from typing import Any
 
 from healthlint.analysis import Analysis
 from healthlint.kinds.base import Compiler, Kind, Option, leftmost_longest, matches
+from healthlint.matching import Prefilters
 
 OPTIONS = {"patterns": Option(list, doc="regexes (the `regex` module), run on the normalised text")}
 
@@ -24,3 +25,6 @@ class Pattern(Kind):
 
     def check(self, analysis: Analysis) -> Iterator[tuple[int, int]]:
         return leftmost_longest(matches(analysis, self.patterns, "hit"))
+
+    def triggers(self, prefilters: Prefilters) -> frozenset[str] | None:
+        return prefilters.required(self.patterns)

@@ -13,6 +13,7 @@ from typing import Any
 
 from healthlint.analysis import Analysis, timed_finditer
 from healthlint.kinds.base import Compiler, Kind, Option, leftmost_longest, matches
+from healthlint.matching import Prefilters
 
 OPTIONS = {
     "quantities": Option(list, doc="regexes of quantitative claims (a `hit` group narrows)"),
@@ -43,6 +44,9 @@ class Statistic(Kind):
             lo, hi = analysis.scope(self.scope, start, end)
             if not self._cited(analysis, lo, hi):
                 yield start, end
+
+    def triggers(self, prefilters: Prefilters) -> frozenset[str] | None:
+        return prefilters.required(self.quantities)
 
     def _cited(self, analysis: Analysis, lo: int, hi: int) -> bool:
         refs = [

@@ -12,6 +12,7 @@ from typing import Any
 
 from healthlint.analysis import Analysis
 from healthlint.kinds.base import Compiler, Kind, Option, leftmost_longest
+from healthlint.matching import Prefilters
 
 OPTIONS = {
     "terms": Option(list, doc="words or phrases; `re:` items are regexes, `@name` a lexicon list")
@@ -27,3 +28,6 @@ class Term(Kind):
 
     def check(self, analysis: Analysis) -> Iterator[tuple[int, int]]:
         return leftmost_longest(self.terms.occurrences(analysis))
+
+    def triggers(self, prefilters: Prefilters) -> frozenset[str] | None:
+        return self.terms.triggers(prefilters)
