@@ -23,6 +23,7 @@ from healthlint.cli import load_linter
 from healthlint.engine import Linter
 from healthlint.errors import HealthlintError
 from healthlint.parallel import ordered_map
+from healthlint.verdict import assess
 
 #: Seconds between two redraws of the progress line.
 _REDRAW = 0.2
@@ -69,6 +70,7 @@ def lint_line(job: tuple[Linter, Fields], item: tuple[int, bytes]) -> Outcome:
     except Exception as error:  # one bad submission must not stop a platform's run
         return _error(record, f"{type(error).__name__}: {error}")
     record["findings"] = [finding.to_dict() for finding in findings]
+    record.update(assess(findings, linter.config).to_dict())
     return Outcome(_dumps(record), findings=len(findings))
 
 

@@ -132,3 +132,14 @@ def _die(state: None, item: int) -> int:
 def test_a_dead_worker_is_an_error_not_a_hang() -> None:
     with pytest.raises(WorkerError):
         list(ordered_map(_die, None, range(10), jobs=2, chunk_size=1))
+
+
+def test_each_record_carries_a_verdict() -> None:
+    from healthlint.batch import Fields, lint_line
+
+    job = (Linter(), Fields())
+    claim = json.dumps({"id": 1, "text": "本品能彻底治愈糖尿病，扫码添加微信购买。"}).encode()
+    clean = json.dumps({"id": 2, "text": "多吃蔬菜，规律作息。"}).encode()
+    bad, good = (json.loads(lint_line(job, item).line) for item in ((1, claim), (2, clean)))
+    assert bad["verdict"] in ("review", "reject") and bad["score"] > 0
+    assert good["verdict"] == "pass" and good["score"] == 0
