@@ -119,13 +119,6 @@ class Linter:
             raise RuleTimeoutError(list(timed_out.values()), list(timed_out), result)
         return result
 
-    def lint_texts(
-        self, texts: Iterable[str], *, format: str | None = None
-    ) -> Iterator[list[Finding]]:
-        """Lint many texts in this process, in order (see `lint_many` for processes)."""
-        for text in texts:
-            yield self.lint(text, format=format)
-
     def lint_many(
         self, texts: Iterable[str], *, jobs: int | None = None, format: str | None = None
     ) -> Iterator[list[Finding]]:

@@ -18,7 +18,6 @@ _CLOSERS = "”」』﹂"
 _TRAILERS = _CLOSERS + ")）】\"'"
 _BOUNDARY = re.compile(rf"\n|[{_TERMINATORS}]+|[{_OPENERS}{_CLOSERS}\"]|\.(?=\s|$|[\u3400-\u9fff])")
 _MAX_QUOTE = 200  # an unclosed quote stops protecting its sentence after this many characters
-_SOFT_WRAP = 40  # a Markdown line at least this long that stops mid-sentence is wrapped
 _LINE_END = re.compile(r"[。!?;…:：\"”」』)）]\s*$")
 _LINE = re.compile(r"[^\n]+")
 _HEADING_END = re.compile(r"[。!?;…,，:：、.]\s*$")
@@ -102,8 +101,9 @@ def layout(
 
 
 def _paragraphs(text: str, per_line: bool) -> list[tuple[int, int]]:
-    """Each non-blank line, except that in Markdown a long line that stops mid-sentence
-    continues on the next line (a soft wrap), so an article reads the same as .md and .txt."""
+    """Each non-blank line, except that in Markdown a line that stops mid-sentence continues
+    on the next line (a soft wrap). Line length plays no part, so an edit elsewhere in a line
+    (a `--fix`) never regroups the paragraphs around it."""
     spans: list[tuple[int, int]] = []
     previous_end = -1
     for m in _LINE.finditer(text):
@@ -114,7 +114,6 @@ def _paragraphs(text: str, per_line: bool) -> list[tuple[int, int]]:
             not per_line
             and spans
             and previous_end == m.start() - 1
-            and len(text[spans[-1][0] : previous_end].split("\n")[-1].strip()) >= _SOFT_WRAP
             and not _LINE_END.search(text, spans[-1][0], previous_end)
         )
         if wrapped:
