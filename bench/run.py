@@ -1,6 +1,6 @@
 """Measure healthlint against baselines run in the same run, and print one table.
 
-    python bench/run.py [--corpus DIR] [--repeat N]
+    python bench/run.py [--corpus DIR] [--repeat N] [--only MEASURE]
 
 Every number is a ratio to a baseline timed seconds before on the same machine, so a busy
 or slow machine moves both sides and the ratio stays meaningful. Targets (issue 6):
@@ -313,6 +313,10 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+#: The measures, in the order they run (names for --only).
+MEASURES = ("start", "throughput", "growth", "memory", "batch")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument(
@@ -322,6 +326,12 @@ def main() -> int:
         help="folder of JSON Lines texts (default: ../shared/corpus beside the repository)",
     )
     parser.add_argument("--repeat", type=int, default=3, help="runs per timing; the best counts")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=MEASURES,
+        help="run only this measure (repeatable); the table then has only its rows",
+    )
     args = parser.parse_args()
     texts, source = load_texts(args.corpus)
     print(f"{datetime.date.today()} · {machine()} · text: {source}\n")
@@ -329,13 +339,15 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         measures: list[tuple[str, Callable[[], Row]]] = [
-            ("CLI start", lambda: measure_start(3 * args.repeat, small_article(texts, folder))),
+            ("start", lambda: measure_start(3 * args.repeat, small_article(texts, folder))),
             ("throughput", lambda: measure_throughput(args.repeat, list(texts))),
             ("growth", lambda: measure_growth(args.repeat, texts)),
-            ("peak memory", lambda: measure_memory(texts, folder)),
+            ("memory", lambda: measure_memory(texts, folder)),
             ("batch", lambda: measure_batch(min(args.repeat, 2), texts, folder)),
         ]
         for name, measure in measures:
+            if args.only and name not in args.only:
+                continue
             try:
                 rows.append(measure())
             except Exception as error:  # report the others even when one cannot run

@@ -142,7 +142,10 @@ class Analysis:
         if not spans:
             return []
         if found.lead is not None:
-            starts = found.starts(spans)
+            stops = self._stops(found.barriers) if found.count > 1 and found.barriers else ()
+            starts = found.starts(spans, len(self.text), stops)
+            if not starts:
+                return []
             if found.lead == 0 and len(starts) * _DENSE_STARTS > len(self.text) - starts[0]:
                 # Matches start only at these positions, and there are many of them: one scan
                 # from the first finds the same matches for less than a call per position.

@@ -71,6 +71,8 @@ class Prefilter:
     (`[^，]{0,4}(?:降糖|抗癌)…`), `lead` is that prefix's longest width and `literals` are
     those leading literals: every match starts at most `lead` characters before one, so the
     regex is tried only at those positions (`starts`), not at every position of a sentence.
+    When every match holds `count` of those literals (`(?:…(?:降糖|抗癌)…){3,}` holds three),
+    an occurrence without that many others after it before the next barrier starts nothing.
     """
 
     literals: frozenset[str]
@@ -78,11 +80,28 @@ class Prefilter:
     look: int  # how far lookarounds and anchors look beyond a match
     barriers: str  # characters no match contains
     lead: int | None = None
+    count: int = 1  # occurrences of `literals`, at distinct offsets, in every match
 
-    def starts(self, spans: Iterable[tuple[int, int]]) -> list[int]:
-        """The positions where a match can start, in order (needs `lead`)."""
+    def starts(
+        self, spans: Iterable[tuple[int, int]], size: int, stops: Sequence[int] = ()
+    ) -> list[int]:
+        """The positions where a match can start, in order (needs `lead`).
+
+        `stops` are the sorted offsets of the `barriers` in the text of length `size`: a
+        match starting up to `lead` before an occurrence ends before the next stop, so it
+        can hold `count` occurrences only if that stretch does.
+        """
         lead = self.lead or 0
-        return sorted({p for start, _ in spans for p in range(max(0, start - lead), start + 1)})
+        begins = sorted({start for start, _ in spans})
+        if self.count > 1:
+            begins = [
+                start
+                for start in begins
+                if bisect.bisect_left(begins, _next(stops, start, size))
+                - bisect.bisect_left(begins, start - lead)
+                >= self.count
+            ]
+        return sorted({p for start in begins for p in range(max(0, start - lead), start + 1)})
 
     def windows(
         self, size: int, spans: Iterable[tuple[int, int]], stops: Sequence[int] = ()
@@ -99,8 +118,7 @@ class Prefilter:
             elif self.barriers:
                 k = bisect.bisect_left(stops, start)
                 lo = (stops[k - 1] + 1 if k else 0) - self.look
-                k = bisect.bisect_left(stops, end, k)
-                hi = (stops[k] if k < len(stops) else size) + self.look
+                hi = _next(stops, end, size) + self.look
             else:
                 lo, hi = 0, size
             lo, hi = max(0, lo), min(size, hi)
@@ -109,6 +127,12 @@ class Prefilter:
             else:
                 merged.append((lo, hi))
         return merged
+
+
+def _next(stops: Sequence[int], offset: int, size: int) -> int:
+    """The first stop at or after `offset`, or the text's end."""
+    k = bisect.bisect_left(stops, offset)
+    return stops[k] if k < len(stops) else size
 
 
 class Prefilters:
@@ -170,9 +194,12 @@ def prefilter(pattern: str) -> Prefilter | None:
     if look >= _UNBOUNDED:
         return Prefilter(literals, None, 0, "")
     width = parsed.getwidth()[1]
-    if width >= _UNBOUNDED and (leading := _lead(parsed)) is not None:
-        return Prefilter(leading[0], None, look, "", leading[1])
     barriers = "".join(c for c in _BARRIERS if not _consumes(parsed, c))
+    if width >= _UNBOUNDED and (leading := _lead(parsed)) is not None:
+        lead_literals, lead = leading
+        return Prefilter(
+            lead_literals, None, look, barriers, lead, max(1, _count(parsed, lead_literals))
+        )
     return Prefilter(literals, None if width >= _UNBOUNDED else width + look, look, barriers)
 
 
@@ -196,34 +223,115 @@ _UNBOUNDED = getattr(_parser, "MAXWIDTH", _constants.MAXREPEAT)
 def _required(items: Any) -> frozenset[str] | None:
     """Required strings of a sequence: its most selective run of literals or group."""
     candidates: list[frozenset[str]] = []
-    run: list[str] = []
-    for op, value in items:
-        if op is _constants.LITERAL:
-            run.append(chr(value))
+    for strings, run in _runs(items):
+        if strings is not None:
+            if "" not in strings:  # else the run may match nothing: none of it is required
+                candidates.append(strings)
             continue
-        if run:
-            candidates.append(frozenset({"".join(run)}))
-            run = []
-        found: frozenset[str] | None = None
-        if op is _constants.SUBPATTERN:
-            _, add_flags, _, body = value
-            found = None if add_flags & re.IGNORECASE else _required(body)
-        elif op is _ATOMIC:
-            found = _required(value)
-        elif op is _constants.BRANCH:
-            branches = [_required(branch) for branch in value[1]]
-            if all(b is not None for b in branches):
-                found = frozenset().union(*branches)  # type: ignore[arg-type]
-        elif op in _REPEATS and value[0] >= 1:
-            found = _required(value[2])
-        if found:
-            candidates.append(found)
-    if run:
-        candidates.append(frozenset({"".join(run)}))
+        for op, value in run:
+            found: frozenset[str] | None = None
+            if op is _constants.SUBPATTERN:
+                _, add_flags, _, body = value
+                found = None if add_flags & re.IGNORECASE else _required(body)
+            elif op is _ATOMIC:
+                found = _required(value)
+            elif op is _constants.BRANCH:
+                branches = [_required(branch) for branch in value[1]]
+                if all(b is not None for b in branches):
+                    found = frozenset().union(*branches)  # type: ignore[arg-type]
+            elif op in _REPEATS and value[0] >= 1:
+                found = _required(value[2])
+            if found:
+                candidates.append(found)
     if not candidates:
         return None
     # The rarest set wins: its shortest string longest, then the fewest strings.
     return max(candidates, key=lambda c: (min(map(len, c)), -len(c)))
+
+
+#: Most strings a run of small alternatives is spelt out into: 降(?:糖|脂) needs 降糖 or 降脂,
+#: both much rarer than 降 alone, so the regex runs in fewer places.
+_SPELLED_OUT = 64
+
+
+def _runs(items: Any) -> Iterator[tuple[frozenset[str] | None, list[tuple[Any, Any]]]]:
+    """A sequence's items with each longest run of items that match few strings joined:
+    (every string the run matches, its items), or (None, [item]) for any other item."""
+    strings: frozenset[str] = frozenset({""})
+    run: list[tuple[Any, Any]] = []
+    for op, value in items:
+        spelled = _spell(op, value)
+        if spelled is not None and len(strings) * len(spelled) <= _SPELLED_OUT:
+            strings = frozenset(a + b for a in strings for b in spelled)
+            run.append((op, value))
+            continue
+        if run:
+            yield strings, run
+        if spelled is None:
+            strings, run = frozenset({""}), []
+            yield None, [(op, value)]
+        else:
+            strings, run = spelled, [(op, value)]
+    if run:
+        yield strings, run
+
+
+def _spell(op: Any, value: Any) -> frozenset[str] | None:
+    """Every string one item matches, when they are few: a literal, a small set of
+    characters, a group or alternation of those, optional or not; else None."""
+    if op is _constants.LITERAL:
+        return frozenset({chr(value)})
+    if op is _constants.IN:
+        chars: set[str] = set()
+        for kind, member in value:
+            if kind is _constants.LITERAL:
+                chars.add(chr(member))
+            elif kind is _constants.RANGE and member[1] - member[0] < _SPELLED_OUT:
+                chars.update(map(chr, range(member[0], member[1] + 1)))
+            else:
+                return None
+        return frozenset(chars) if len(chars) <= _SPELLED_OUT else None
+    spelled: frozenset[str] | None = None
+    if op is _constants.SUBPATTERN and not value[1] & re.IGNORECASE:
+        spelled = _spell_all(value[-1])
+    elif op is _constants.BRANCH:
+        branches = [_spell_all(branch) for branch in value[1]]
+        if all(b is not None for b in branches):
+            spelled = frozenset().union(*branches)  # type: ignore[arg-type]
+    elif op in _REPEATS and value[1] == 1:
+        spelled = _spell_all(value[2])
+        if spelled is not None and value[0] == 0:
+            spelled |= {""}
+    return spelled if spelled is not None and len(spelled) <= _SPELLED_OUT else None
+
+
+def _spell_all(items: Any) -> frozenset[str] | None:
+    """Every string a sequence matches, when it is one run of few strings; else None."""
+    runs = list(_runs(items))
+    if not runs:
+        return frozenset({""})
+    return runs[0][0] if len(runs) == 1 else None
+
+
+def _count(items: Any, literals: frozenset[str]) -> int:
+    """How many occurrences of `literals` every match holds, at least: a run of literals
+    each of whose strings holds one counts once, a repeat as often as its minimum, a branch
+    as its poorest alternative, a lookaround not at all (it is not part of the match)."""
+    total = 0
+    for strings, run in _runs(items):
+        if strings is not None:
+            total += all(any(literal in text for literal in literals) for text in strings)
+            continue
+        for op, value in run:
+            if op is _constants.SUBPATTERN and not value[1] & re.IGNORECASE:
+                total += _count(value[-1], literals)
+            elif op is _ATOMIC:
+                total += _count(value, literals)
+            elif op is _constants.BRANCH:
+                total += min(_count(branch, literals) for branch in value[1])
+            elif op in _REPEATS:
+                total += value[0] * _count(value[2], literals)
+    return total
 
 
 def _assert_reach(items: Any) -> int:
@@ -295,47 +403,42 @@ def _lead(items: Any) -> tuple[frozenset[str], int] | None:
     """The literals one of which every match has after a bounded prefix, and that prefix's
     longest width; None when no such literal comes before an unbounded part."""
     prefix = 0
-    for index, (op, value) in enumerate(items):
-        found: tuple[frozenset[str], int] | None = None
-        if op is _constants.LITERAL:
-            run = [chr(value)]
-            for next_op, next_value in list(items)[index + 1 :]:
-                if next_op is not _constants.LITERAL:
-                    break
-                run.append(chr(next_value))
-            return frozenset({"".join(run)}), prefix
-        if op is _constants.SUBPATTERN and not value[1] & re.IGNORECASE:
-            found = _lead(value[-1])
-        elif op is _ATOMIC:
-            found = _lead(value)
-        elif op in _REPEATS and value[0] >= 1:
-            found = _lead(value[2])
-        elif op is _constants.BRANCH:
-            leads = [_lead(branch) for branch in value[1]]
-            if all(lead is not None for lead in leads):
-                literals = frozenset().union(*(lead[0] for lead in leads))  # type: ignore[index]
-                found = literals, max(lead[1] for lead in leads)  # type: ignore[index]
-        if found is not None:
-            return found[0], prefix + found[1]
-        if op in (_constants.ASSERT, _constants.ASSERT_NOT, _constants.AT):
-            continue  # zero width
-        if (
-            op is _constants.SUBPATTERN
-            or op is _ATOMIC
-            or op in _REPEATS
-            or op
-            in (
-                _constants.IN,
-                _constants.ANY,
-                _constants.NOT_LITERAL,
-                _constants.BRANCH,
-                _constants.CATEGORY,
-            )
-        ):
-            width = _parser.SubPattern(items.state, [(op, value)]).getwidth()[1]
-            if width >= _UNBOUNDED:
+    for strings, run in _runs(items):
+        if strings is not None and "" not in strings:
+            return strings, prefix
+        for op, value in run:
+            found: tuple[frozenset[str], int] | None = None
+            if op is _constants.SUBPATTERN and not value[1] & re.IGNORECASE:
+                found = _lead(value[-1])
+            elif op is _ATOMIC:
+                found = _lead(value)
+            elif op in _REPEATS and value[0] >= 1:
+                found = _lead(value[2])
+            elif op is _constants.BRANCH:
+                leads = [_lead(branch) for branch in value[1]]
+                if all(lead is not None for lead in leads):
+                    literals = frozenset().union(*(lead[0] for lead in leads))  # type: ignore[index]
+                    found = literals, max(lead[1] for lead in leads)  # type: ignore[index]
+            if found is not None:
+                return found[0], prefix + found[1]
+            if op in (_constants.ASSERT, _constants.ASSERT_NOT, _constants.AT):
+                continue  # zero width
+            if op is _constants.SUBPATTERN or op is _ATOMIC or op in (*_REPEATS, *_BOUNDED):
+                width = _parser.SubPattern(items.state, [(op, value)]).getwidth()[1]
+                if width >= _UNBOUNDED:
+                    return None
+                prefix += width
+            else:
                 return None
-            prefix += width
-        else:
-            return None
     return None
+
+
+#: Items of a known longest width that may come before a leading literal.
+_BOUNDED = (
+    _constants.LITERAL,
+    _constants.IN,
+    _constants.ANY,
+    _constants.NOT_LITERAL,
+    _constants.BRANCH,
+    _constants.CATEGORY,
+)

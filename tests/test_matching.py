@@ -27,6 +27,26 @@ def test_prefilter_reads_required_literals_and_reach() -> None:
     assert sentence is not None and sentence.reach is None and "。" in sentence.barriers
     leading = prefilter(r"(?:[^。，]{0,4}(?:降糖|抗癌)[^。，]{0,4}[、，]\s*){2,}")
     assert leading is not None and leading.lead == 4 and leading.literals == {"降糖", "抗癌"}
+    assert leading.count == 2 and leading.barriers == "。"
+
+
+def test_prefilter_counts_the_literals_every_match_holds() -> None:
+    """Occurrences in lookarounds or optional parts do not count; repeats multiply."""
+    cases = {
+        r"(?:[^。]{0,4}(?:降糖|抗癌)[^。]{0,4}){2,}[^。]{0,4}(?:降糖|抗癌)": 3,
+        r"[^。]{0,2}(?:降糖|抗癌(?:药)?)[^。]*(?:降糖)?": 1,
+        r"[^。]{0,2}(?:降糖|抗癌)[^。]*(?<=降糖)": 1,
+        r"[^。]{0,2}(?:降糖|抗癌)(?:[^。]*(?:降糖|护肝))+": 1,  # 护肝 is not a leading literal
+    }
+    for pattern, count in cases.items():
+        found = prefilter(pattern)
+        assert found is not None and found.count == count, pattern
+    three = prefilter(next(iter(cases)))
+    assert three is not None
+    text = "降糖、抗癌。降糖、抗癌、降糖"  # only the second sentence holds three
+    spans = [(s, e) for s, e, _ in TermIndex(three.literals).find(text)]
+    stops = [i for i, char in enumerate(text) if char in three.barriers]
+    assert min(three.starts(spans, len(text), stops)) == 6 - 4
 
 
 def test_prefilter_declines_what_it_cannot_read_safely() -> None:
@@ -65,14 +85,14 @@ def test_windowed_scan_equals_whole_text_scan(case: tuple[regex.Pattern[str], st
     pattern, text = case
     found = dict(PREFILTERS)[(pattern.pattern, pattern.flags)]
     spans = [(s, e) for s, e, _ in TermIndex(found.literals).find(text)]
+    stops = [i for i, char in enumerate(text) if char in found.barriers]
     if found.lead is not None:  # try only where a match can start, as Analysis does
         windowed, end = [], 0
-        for start in found.starts(spans):
+        for start in found.starts(spans, len(text), stops):
             if start >= end and (m := pattern.match(text, start)) is not None:
                 windowed.append(m.span())
                 end = max(m.end(), start + 1)
     else:
-        stops = [i for i, char in enumerate(text) if char in found.barriers]
         windows = found.windows(len(text), spans, stops)
         windowed = [m.span() for lo, hi in windows for m in pattern.finditer(text, lo, hi)]
     assert windowed == [m.span() for m in pattern.finditer(text)]
@@ -92,5 +112,10 @@ def test_scan_from_the_first_leading_literal_equals_whole_text_scan(
     if not spans:
         assert whole == []
         return
-    first = found.starts(spans)[0]
+    stops = [i for i, char in enumerate(text) if char in found.barriers]
+    starts = found.starts(spans, len(text), stops)
+    if not starts:
+        assert whole == []
+        return
+    first = starts[0]
     assert [m.span() for m in pattern.finditer(text, first)] == whole
