@@ -111,3 +111,26 @@ def test_a_question_ending_a_crlf_line_is_still_a_question(probe: Linter) -> Non
 def test_a_marker_written_in_the_list_cites_even_if_its_entry_spans_lines(linter: Linter) -> None:
     text = "人体内70%的碘集中在甲状腺[2]。\n参考资料:\n[1]\n某书。\n[2]\n某报告。\n"
     assert not [f for f in linter.lint(text) if f.category == "unsupported-statistic"]
+
+
+def _figures(linter: Linter, text: str) -> list[str]:
+    return [f.text for f in linter.lint(text) if f.category == "unsupported-statistic"]
+
+
+def test_a_citation_in_the_heading_of_a_section_covers_its_figures(linter: Linter) -> None:
+    section = "骨质疏松防治指南解读\n50岁以上女性中约三分之一有骨质疏松。\n"
+    assert _figures(linter, section) == []
+    untitled = "骨质疏松常被忽视\n50岁以上女性中约三分之一有骨质疏松。\n"
+    assert _figures(linter, untitled) == ["三分之一"]
+
+
+def test_an_authority_named_as_the_source_of_the_text_covers_every_figure(
+    linter: Linter,
+) -> None:
+    body = "全球约有5%的成年人患抑郁症。\n吸烟者患肺癌的风险是不吸烟者的20倍。\n"
+    assert _figures(linter, body + "来源：世界卫生组织\n") == []
+    assert _figures(linter, body + "（本文部分摘自中华医学会发布的资料）\n") == []
+    # who published the text is not where its figures come from
+    assert _figures(linter, body + "来源：原创\n") == ["5%", "20倍"]
+    assert _figures(linter, body + "来源：某某健康公众号\n") == ["5%", "20倍"]
+    assert _figures(linter, body + "来源：某某生物科技有限公司研发中心\n") == ["5%", "20倍"]

@@ -54,6 +54,7 @@ class Layout:
     references: frozenset[str]
     reference_start: int | None
     _starts: tuple[int, ...]
+    _headings: tuple[int, ...]  # indexes of the paragraphs that are headings
 
     def sentence_at(self, index: int) -> Sentence:
         """The sentence holding `index` (or the nearest one before it)."""
@@ -65,6 +66,12 @@ class Layout:
 
     def paragraph_span(self, index: int) -> tuple[int, int]:
         return self.paragraphs[self.sentence_at(index).paragraph]
+
+    def heading_over(self, index: int) -> tuple[int, int] | None:
+        """The span of the nearest heading before the paragraph holding `index`: the title
+        of its section, which may name the source of what the section reports."""
+        k = bisect.bisect_left(self._headings, self.sentence_at(index).paragraph) - 1
+        return self.paragraphs[self._headings[k]] if k >= 0 else None
 
     def in_references(self, index: int) -> bool:
         return self.reference_start is not None and self.sentence_at(index).reference
@@ -83,8 +90,11 @@ def layout(
     refs_start, refs_end, numbers = _reference_list(text)
     marked = sorted(headings)
     sentences: list[Sentence] = []
+    heading_paragraphs: list[int] = []
     for p, (start, end) in enumerate(paragraphs):
         heading = _is_heading(text, start, end, marked, last=p == len(paragraphs) - 1)
+        if heading:
+            heading_paragraphs.append(p)
         for s, e in _split(text, start, end):
             in_refs = refs_start is not None and refs_start <= s < refs_end
             sentences.append(Sentence(s, e, p, heading, in_refs))
@@ -97,6 +107,7 @@ def layout(
         frozenset(numbers),
         refs_start,
         tuple(s.start for s in sentences),
+        tuple(heading_paragraphs),
     )
 
 

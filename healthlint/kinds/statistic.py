@@ -1,9 +1,10 @@
 """kind: statistic — a quantitative claim needs a citation.
 
 A figure (81.3%, 5.02倍, 三成, 治愈率, p<0.05) is a finding when nothing in its sentence or
-paragraph cites a source, or when its citation marker ([3], 【3】) points at no entry of the
-document's reference list. Dates, ages, doses and phone numbers are not statistics
-(`not_quantities`), and the reference list itself is never linted.
+paragraph, nor the heading of its section, cites a source, or when its citation marker ([3],
+【3】) points at no entry of the document's reference list. A line naming the source of the
+whole text (来源：世界卫生组织) attributes every figure in it. Dates, ages, doses and phone
+numbers are not statistics (`not_quantities`), and the reference list itself is never linted.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ OPTIONS = {
     "quantities": Option(list, doc="regexes of quantitative claims (a `hit` group narrows)"),
     "not_quantities": Option(list, [], "regexes of figures that are not claims: dates, doses…"),
     "citations": Option(list, doc="terms or `re:` regexes that cite a source"),
+    "sources": Option(list, [], "terms or `re:` regexes that source the whole document"),
     "markers": Option(list, [], "regexes of citation markers with a `ref` group: [1], 【2】"),
     "scope": Option(str, "paragraph", "where a citation counts: sentence or paragraph"),
 }
@@ -34,10 +36,13 @@ class Statistic(Kind):
         self.quantities = tuple(compiler.regex(p) for p in options["quantities"])
         self.not_quantities = compiler.vocabulary([f"re:{p}" for p in options["not_quantities"]])
         self.citations = compiler.vocabulary(options["citations"])
+        self.sources = compiler.vocabulary(options["sources"])
         self.markers = tuple(compiler.regex(p, groups=("ref",)) for p in options["markers"])
         self.scope = options["scope"]
 
     def check(self, analysis: Analysis) -> Iterator[tuple[int, int]]:
+        if self.sources and self.sources.within(analysis, 0, len(analysis.text)):
+            return
         for start, end in leftmost_longest(matches(analysis, self.quantities, "hit")):
             if self.not_quantities.covering(analysis, start, end):
                 continue
@@ -58,7 +63,10 @@ class Statistic(Kind):
             # of the paragraph resolve), cannot refute it.
             known = analysis.layout.references
             return not known or any(_listed(analysis, r) for r in refs)
-        return self.citations.within(analysis, lo, hi)
+        if self.citations.within(analysis, lo, hi):
+            return True
+        heading = analysis.layout.heading_over(lo)
+        return heading is not None and self.citations.within(analysis, *heading)
 
 
 def _listed(analysis: Analysis, ref: str) -> bool:
