@@ -19,6 +19,7 @@ from healthlint.vocabulary import Vocabulary
 CUE_LISTS = (
     "negation",  # cues before a trigger in its clause: 无法, 并不能, 没有任何, 谨防, 号称
     "not_negation",  # look like negation but are not: 不仅, 不但, 无论
+    "negation_sentence",  # negate the rest of their sentence, across commas: 不能说, 不代表
     "refutation",  # after a trigger in its sentence, or anywhere in a debunk frame: 是谣言, 骗局
     "rumor_frame",  # introduce a claim reported by others: 网传, 传言, 有人说, 流言
     "question",  # make the trigger's clause, in a sentence ending in ?, a question: 能否, 吗
@@ -52,6 +53,8 @@ def negated(analysis: Analysis, cues: Cues, start: int, end: int) -> bool:
     if cues["refutation"].within(analysis, end, sentence.end):
         return True
     if cues["attribution"].within(analysis, sentence.start, start):
+        return True
+    if cues["negation_sentence"].within(analysis, sentence.start, start):
         return True
     if _is_question(analysis, cues, start, end):
         return True

@@ -134,3 +134,15 @@ def test_an_authority_named_as_the_source_of_the_text_covers_every_figure(
     assert _figures(linter, body + "来源：原创\n") == ["5%", "20倍"]
     assert _figures(linter, body + "来源：某某健康公众号\n") == ["5%", "20倍"]
     assert _figures(linter, body + "来源：某某生物科技有限公司研发中心\n") == ["5%", "20倍"]
+
+
+def test_a_sentence_negation_reaches_across_commas(probe: Linter) -> None:
+    """不能说 / 不代表 deny the whole statement after them, not only their own clause."""
+    assert hits(probe, "不能说在任何情况下，对任何人都能根治。") == []
+    assert hits(probe, "低糖不代表健康，也不代表能降血糖。") == []
+    assert hits(probe, "不少人服用后，很快就根治了。") == ["根治"]
+
+
+def test_a_popular_belief_refuted_in_its_sentence_is_not_a_claim(probe: Linter) -> None:
+    assert hits(probe, "很多人认为吃苦瓜能降血糖，然而事实并非如此。") == []
+    assert hits(probe, "吃苦瓜能降血糖，其实不然。") == []
