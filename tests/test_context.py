@@ -146,3 +146,18 @@ def test_a_sentence_negation_reaches_across_commas(probe: Linter) -> None:
 def test_a_popular_belief_refuted_in_its_sentence_is_not_a_claim(probe: Linter) -> None:
     assert hits(probe, "很多人认为吃苦瓜能降血糖，然而事实并非如此。") == []
     assert hits(probe, "吃苦瓜能降血糖，其实不然。") == []
+
+
+def test_a_paragraph_reporting_a_study_cited_before_it_is_sourced(linter: Linter) -> None:
+    cited = "《营养学报》2020年发表了一项减盐研究。\n这项研究发现，减盐组的血压平均下降了12%。\n"
+    assert _figures(linter, cited) == []
+    uncited = "有人做了一项减盐研究。\n这项研究发现，减盐组的血压平均下降了12%。\n"
+    assert _figures(linter, uncited) == ["12%"]
+    # without a word that refers back, the earlier citation covers its own paragraph only
+    unrelated = "《营养学报》2020年发表了一项减盐研究。\n减盐后血压平均下降了12%。\n"
+    assert _figures(linter, unrelated) == ["12%"]
+
+
+def test_a_figure_referred_to_again_is_not_a_new_claim(linter: Linter) -> None:
+    text = "约有50%的成年人感染幽门螺杆菌，而这50%的人中多数没有症状。"
+    assert _figures(linter, text) == ["50%"]

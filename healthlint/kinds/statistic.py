@@ -2,8 +2,10 @@
 
 A figure (81.3%, 5.02倍, 三成, 治愈率, p<0.05) is a finding when nothing in its sentence or
 paragraph, nor the heading of its section, cites a source, or when its citation marker ([3],
-【3】) points at no entry of the document's reference list. A line naming the source of the
-whole text (来源：世界卫生组织) attributes every figure in it. Dates, ages, doses and phone
+【3】) points at no entry of the document's reference list. A paragraph that refers back to a
+study (这项研究, 本次调查, 对照组) reports the one cited before it, so a citation anywhere
+earlier counts; a line naming the source of the whole text (来源：世界卫生组织) attributes every
+figure in it. Dates, ages, doses and phone
 numbers are not statistics (`not_quantities`), and the reference list itself is never linted.
 """
 
@@ -21,6 +23,9 @@ OPTIONS = {
     "not_quantities": Option(list, [], "regexes of figures that are not claims: dates, doses…"),
     "citations": Option(list, doc="terms or `re:` regexes that cite a source"),
     "sources": Option(list, [], "terms or `re:` regexes that source the whole document"),
+    "back_references": Option(
+        list, [], "terms that refer back to a study: then earlier citations count"
+    ),
     "markers": Option(list, [], "regexes of citation markers with a `ref` group: [1], 【2】"),
     "scope": Option(str, "paragraph", "where a citation counts: sentence or paragraph"),
 }
@@ -37,6 +42,7 @@ class Statistic(Kind):
         self.not_quantities = compiler.vocabulary([f"re:{p}" for p in options["not_quantities"]])
         self.citations = compiler.vocabulary(options["citations"])
         self.sources = compiler.vocabulary(options["sources"])
+        self.back_references = compiler.vocabulary(options["back_references"])
         self.markers = tuple(compiler.regex(p, groups=("ref",)) for p in options["markers"])
         self.scope = options["scope"]
 
@@ -65,6 +71,8 @@ class Statistic(Kind):
             return not known or any(_listed(analysis, r) for r in refs)
         if self.citations.within(analysis, lo, hi):
             return True
+        if self.back_references and self.back_references.within(analysis, lo, hi):
+            return self.citations.within(analysis, 0, lo)
         heading = analysis.layout.heading_over(lo)
         return heading is not None and self.citations.within(analysis, *heading)
 
