@@ -161,3 +161,13 @@ def test_a_paragraph_reporting_a_study_cited_before_it_is_sourced(linter: Linter
 def test_a_figure_referred_to_again_is_not_a_new_claim(linter: Linter) -> None:
     text = "约有50%的成年人感染幽门螺杆菌，而这50%的人中多数没有症状。"
     assert _figures(linter, text) == ["50%"]
+
+
+def test_under_a_heading_the_whole_section_can_refer_back_to_a_study(linter: Linter) -> None:
+    """A section reporting a study cited earlier often names it in one paragraph only."""
+    cited = "《自然·医学》发表了一项轻断食研究。\n"
+    section = "后续跟踪\n受试者被分为三组。\n到第18个月，仍有42%的人坚持。\n"
+    assert _figures(linter, cited + section) == []
+    # a text without headings has no sections: the paragraph must refer back itself
+    flat = cited + "受试者被分为三组。\n到第18个月，仍有42%的人坚持。\n"
+    assert _figures(linter, flat) == ["42%"]

@@ -73,6 +73,14 @@ class Layout:
         k = bisect.bisect_left(self._headings, self.sentence_at(index).paragraph) - 1
         return self.paragraphs[self._headings[k]] if k >= 0 else None
 
+    def section_span(self, index: int) -> tuple[int, int]:
+        """From the heading over the paragraph holding `index` (or the text's start) to the
+        end of the last paragraph before the next heading (or the text's end)."""
+        k = bisect.bisect_right(self._headings, self.sentence_at(index).paragraph)
+        first = self._headings[k - 1] if k else 0
+        last = self._headings[k] - 1 if k < len(self._headings) else len(self.paragraphs) - 1
+        return self.paragraphs[first][0], self.paragraphs[max(first, last)][1]
+
     def in_references(self, index: int) -> bool:
         return self.reference_start is not None and self.sentence_at(index).reference
 

@@ -2,11 +2,12 @@
 
 A figure (81.3%, 5.02倍, 三成, 治愈率, p<0.05) is a finding when nothing in its sentence or
 paragraph, nor the heading of its section, cites a source, or when its citation marker ([3],
-【3】) points at no entry of the document's reference list. A paragraph that refers back to a
-study (这项研究, 本次调查, 对照组) reports the one cited before it, so a citation anywhere
+【3】) points at no entry of the document's reference list. A paragraph (or, with
+`back_reference_scope: section`, a section under a heading) that refers back to a study
+(这项研究, 本次调查, 受试者, 对照组) reports the one cited before it, so a citation anywhere
 earlier counts; a line naming the source of the whole text (来源：世界卫生组织) attributes every
-figure in it. Dates, ages, doses and phone
-numbers are not statistics (`not_quantities`), and the reference list itself is never linted.
+figure in it. Dates, ages, doses and phone numbers are not statistics (`not_quantities`), and
+the reference list itself is never linted.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ OPTIONS = {
     "back_references": Option(
         list, [], "terms that refer back to a study: then earlier citations count"
     ),
+    "back_reference_scope": Option(
+        str, "paragraph", "where a back reference counts: paragraph, or section (under a heading)"
+    ),
     "markers": Option(list, [], "regexes of citation markers with a `ref` group: [1], 【2】"),
     "scope": Option(str, "paragraph", "where a citation counts: sentence or paragraph"),
 }
@@ -38,11 +42,14 @@ class Statistic(Kind):
     def __init__(self, options: Mapping[str, Any], compiler: Compiler) -> None:
         if options["scope"] not in ("sentence", "paragraph"):
             raise ValueError("scope must be sentence or paragraph")
+        if options["back_reference_scope"] not in ("paragraph", "section"):
+            raise ValueError("back_reference_scope must be paragraph or section")
         self.quantities = tuple(compiler.regex(p) for p in options["quantities"])
         self.not_quantities = compiler.vocabulary([f"re:{p}" for p in options["not_quantities"]])
         self.citations = compiler.vocabulary(options["citations"])
         self.sources = compiler.vocabulary(options["sources"])
         self.back_references = compiler.vocabulary(options["back_references"])
+        self.back_reference_scope = options["back_reference_scope"]
         self.markers = tuple(compiler.regex(p, groups=("ref",)) for p in options["markers"])
         self.scope = options["scope"]
 
@@ -71,10 +78,19 @@ class Statistic(Kind):
             return not known or any(_listed(analysis, r) for r in refs)
         if self.citations.within(analysis, lo, hi):
             return True
-        if self.back_references and self.back_references.within(analysis, lo, hi):
-            return self.citations.within(analysis, 0, lo)
         heading = analysis.layout.heading_over(lo)
+        if self.back_references and self.back_references.within(
+            analysis, *self._referring(analysis, lo, hi, heading is not None)
+        ):
+            return self.citations.within(analysis, 0, lo)
         return heading is not None and self.citations.within(analysis, *heading)
+
+    def _referring(self, analysis: Analysis, lo: int, hi: int, headed: bool) -> tuple[int, int]:
+        """Where a back reference counts: the paragraph, or the section under a heading (a
+        text without headings would otherwise be one section)."""
+        if self.back_reference_scope == "section" and headed:
+            return analysis.layout.section_span(lo)
+        return lo, hi
 
 
 def _listed(analysis: Analysis, ref: str) -> bool:
