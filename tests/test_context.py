@@ -171,3 +171,12 @@ def test_under_a_heading_the_whole_section_can_refer_back_to_a_study(linter: Lin
     # a text without headings has no sections: the paragraph must refer back itself
     flat = cited + "受试者被分为三组。\n到第18个月，仍有42%的人坚持。\n"
     assert _figures(linter, flat) == ["42%"]
+
+
+def test_a_quoted_first_advice_does_not_excuse_a_missing_disclaimer(linter: Linter) -> None:
+    """The disclaimer finding only points at the first advice; a quotation there changes
+    nothing about the document needing a disclaimer."""
+    advice = "建议每天服用维生素D，可以口服补充剂。" * 12
+    quoted = "网传“偏方”能治咳嗽。" + advice
+    assert [f.rule for f in linter.lint(advice) if f.category == "missing-disclaimer"]
+    assert [f.rule for f in linter.lint(quoted) if f.category == "missing-disclaimer"]

@@ -46,6 +46,7 @@ class Kind(ABC):
     name: ClassVar[str]
     options: ClassVar[Mapping[str, Option]]
     negatable: ClassVar[bool] = True  # the default for a rule's `negatable`
+    quotable: ClassVar[bool] = True  # the default for a rule's `quotable`
 
     @abstractmethod
     def __init__(self, options: Mapping[str, Any], compiler: Compiler) -> None: ...

@@ -3,7 +3,8 @@
 Document-level: it fires once, when the text is long enough, gives advice (`advice` occurs
 in at least `min_advice` distinct forms outside the reference list) and no `disclaimers`
 phrase occurs anywhere, header or footer. The finding points at the first piece of advice,
-so an editor sees what made the disclaimer necessary.
+so an editor sees what made the disclaimer necessary. That piece only places the finding:
+a negation or quotation around it does not make the document any less in need of one.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class Disclaimer(Kind):
     name = "disclaimer"
     options = OPTIONS
     negatable = False
+    quotable = False
 
     def __init__(self, options: Mapping[str, Any], compiler: Compiler) -> None:
         self.advice = compiler.vocabulary(options["advice"])
