@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -216,6 +217,57 @@ def test_catastrophic_regex_is_one_rule_error_not_a_hang(
     assert error.rules == ("slow-regex",)
     assert str(error).startswith(f"{tmp_path / 'packs' / 'slow.yaml'}:2: rule slow-regex")
     assert any(f.text == NEEDLE for f in error.findings)  # the other rules still ran
+
+
+def test_a_paused_process_is_no_regex_time_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The limit is wall-clock time: a process the machine paused runs it up without
+    computing. Such a time-out is tried again; one that spent the limit computing is not."""
+    import regex
+
+    from healthlint import analysis as analysis_module
+    from healthlint.analysis import RegexTimeout, timed_finditer
+
+    class Paused:
+        """A pattern whose first search times out at once, as after a pause."""
+
+        pattern = "x"
+        calls = 0
+
+        def finditer(self, text: str, pos: int, end: int, timeout: float) -> list[object]:
+            self.calls += 1
+            if self.calls == 1:
+                raise TimeoutError("regex timed out")
+            return list(regex.finditer("x", text[pos:end]))
+
+    paused = Paused()
+    assert len(timed_finditer(paused, "xx")) == 2  # type: ignore[arg-type]
+    assert paused.calls == 2
+
+    class Stuck(Paused):
+        def finditer(self, text: str, pos: int, end: int, timeout: float) -> list[object]:
+            self.calls += 1
+            raise TimeoutError("regex timed out")
+
+    stuck = Stuck()
+    with pytest.raises(RegexTimeout):
+        timed_finditer(stuck, "xx")  # type: ignore[arg-type]
+    assert stuck.calls == 2  # retried once, then reported
+
+    class Slow(Paused):
+        """Computes through its whole limit before timing out: a real time-out."""
+
+        def finditer(self, text: str, pos: int, end: int, timeout: float) -> list[object]:
+            self.calls += 1
+            started = time.thread_time()
+            while time.thread_time() - started < timeout:
+                pass
+            raise TimeoutError("regex timed out")
+
+    monkeypatch.setattr(analysis_module, "REGEX_SECONDS", 0.05)
+    slow = Slow()
+    with pytest.raises(RegexTimeout):
+        timed_finditer(slow, "xx")  # type: ignore[arg-type]
+    assert slow.calls == 1  # not tried again
 
 
 def test_catastrophic_regex_through_the_cli(tmp_path: Path) -> None:
