@@ -64,10 +64,11 @@ def timed_match(pattern: regex.Pattern[str], text: str, pos: int) -> regex.Match
 def _timed(pattern: regex.Pattern[str], text: str, call: Callable[[float], T]) -> T:
     """`call(limit)` under the time limit for `text`.
 
-    The `regex` module's limit is wall-clock time, which a paused process (a busy machine, a
-    suspended container) also runs up: a property test once saw a 7 µs match time out. So a
-    time-out counts only when this thread spent at least half the limit computing; otherwise
-    the call is tried once more, and that second answer stands.
+    The `regex` module measures its limit in the process's CPU time (C `clock()`), which every
+    thread of the process runs up: with a Linter shared by busy threads a search times out
+    before it has computed for its limit (and a long property run once saw a 7 µs match time
+    out). So a time-out counts only when this thread spent at least half the limit computing;
+    otherwise the call is tried once more, and that second answer stands.
     """
     limit = REGEX_SECONDS + REGEX_SECONDS_PER_MILLION * len(text) / 1_000_000
     started = time.thread_time()

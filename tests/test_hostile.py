@@ -219,16 +219,18 @@ def test_catastrophic_regex_is_one_rule_error_not_a_hang(
     assert any(f.text == NEEDLE for f in error.findings)  # the other rules still ran
 
 
-def test_a_paused_process_is_no_regex_time_out(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The limit is wall-clock time: a process the machine paused runs it up without
-    computing. Such a time-out is tried again; one that spent the limit computing is not."""
+def test_other_threads_cpu_time_is_no_regex_time_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The `regex` module's limit is the process's CPU time, which other threads run up: a
+    time-out this thread did not compute for is tried again; one that spent the limit
+    computing is not."""
     import regex
 
     from healthlint import analysis as analysis_module
     from healthlint.analysis import RegexTimeout, timed_finditer
 
     class Paused:
-        """A pattern whose first search times out at once, as after a pause."""
+        """A pattern whose first search times out at once, as when other threads ran up
+        the process's CPU clock."""
 
         pattern = "x"
         calls = 0
