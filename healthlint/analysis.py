@@ -8,7 +8,6 @@ computed lazily on first use. Nothing in it outlives the call, so a Linter stays
 from __future__ import annotations
 
 import re
-import time
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import Any, TypeVar
@@ -62,25 +61,20 @@ def timed_match(pattern: regex.Pattern[str], text: str, pos: int) -> regex.Match
 
 
 def _timed(pattern: regex.Pattern[str], text: str, call: Callable[[float], T]) -> T:
-    """`call(limit)` under the time limit for `text`.
+    """`call(limit)` under the time limit for `text`, a time-out confirmed by a second try.
 
-    The `regex` module measures its limit in the process's CPU time (C `clock()`), which every
-    thread of the process runs up: with a Linter shared by busy threads a search times out
-    before it has computed for its limit (and a long property run once saw a 7 µs match time
-    out). So a time-out counts only when this thread spent at least half the limit computing;
-    otherwise the call is tried once more, and that second answer stands.
+    The `regex` module measures its limit in the process's CPU time (C `clock()`), which other
+    threads of the process run up too, and so does a garbage collection that happens to run
+    during a search: a long property run once saw a 7 µs match time out. A pattern that is
+    really too slow times out twice; one that met a busy moment answers the second time.
     """
     limit = REGEX_SECONDS + REGEX_SECONDS_PER_MILLION * len(text) / 1_000_000
-    started = time.thread_time()
-    try:
-        return call(limit)
-    except TimeoutError:
-        if time.thread_time() - started < limit / 2:
-            try:
-                return call(limit)
-            except TimeoutError:
-                pass
-        raise RegexTimeout(pattern.pattern, limit) from None
+    for _ in range(2):
+        try:
+            return call(limit)
+        except TimeoutError:
+            pass
+    raise RegexTimeout(pattern.pattern, limit)
 
 
 class Analysis:

@@ -13,7 +13,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -219,18 +218,16 @@ def test_catastrophic_regex_is_one_rule_error_not_a_hang(
     assert any(f.text == NEEDLE for f in error.findings)  # the other rules still ran
 
 
-def test_other_threads_cpu_time_is_no_regex_time_out(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The `regex` module's limit is the process's CPU time, which other threads run up: a
-    time-out this thread did not compute for is tried again; one that spent the limit
-    computing is not."""
+def test_a_time_out_is_confirmed_by_a_second_try() -> None:
+    """The `regex` module's limit is the process's CPU time, which other threads and the
+    garbage collector run up too: a search that met a busy moment answers the second time;
+    one that times out twice is reported."""
     import regex
 
-    from healthlint import analysis as analysis_module
     from healthlint.analysis import RegexTimeout, timed_finditer
 
-    class Paused:
-        """A pattern whose first search times out at once, as when other threads ran up
-        the process's CPU clock."""
+    class Busy:
+        """A pattern whose first search times out, as when other threads ran the clock up."""
 
         pattern = "x"
         calls = 0
@@ -241,11 +238,11 @@ def test_other_threads_cpu_time_is_no_regex_time_out(monkeypatch: pytest.MonkeyP
                 raise TimeoutError("regex timed out")
             return list(regex.finditer("x", text[pos:end]))
 
-    paused = Paused()
-    assert len(timed_finditer(paused, "xx")) == 2  # type: ignore[arg-type]
-    assert paused.calls == 2
+    busy = Busy()
+    assert len(timed_finditer(busy, "xx")) == 2  # type: ignore[arg-type]
+    assert busy.calls == 2
 
-    class Stuck(Paused):
+    class Stuck(Busy):
         def finditer(self, text: str, pos: int, end: int, timeout: float) -> list[object]:
             self.calls += 1
             raise TimeoutError("regex timed out")
@@ -253,23 +250,7 @@ def test_other_threads_cpu_time_is_no_regex_time_out(monkeypatch: pytest.MonkeyP
     stuck = Stuck()
     with pytest.raises(RegexTimeout):
         timed_finditer(stuck, "xx")  # type: ignore[arg-type]
-    assert stuck.calls == 2  # retried once, then reported
-
-    class Slow(Paused):
-        """Computes through its whole limit before timing out: a real time-out."""
-
-        def finditer(self, text: str, pos: int, end: int, timeout: float) -> list[object]:
-            self.calls += 1
-            started = time.thread_time()
-            while time.thread_time() - started < timeout:
-                pass
-            raise TimeoutError("regex timed out")
-
-    monkeypatch.setattr(analysis_module, "REGEX_SECONDS", 0.05)
-    slow = Slow()
-    with pytest.raises(RegexTimeout):
-        timed_finditer(slow, "xx")  # type: ignore[arg-type]
-    assert slow.calls == 1  # not tried again
+    assert stuck.calls == 2  # tried twice, then reported
 
 
 def test_catastrophic_regex_through_the_cli(tmp_path: Path) -> None:
