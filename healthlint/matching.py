@@ -435,7 +435,6 @@ def _lead(items: Any) -> tuple[frozenset[str], int] | None:
 
 #: Items of a known longest width that may come before a leading literal.
 _BOUNDED = (
-    _constants.LITERAL,
     _constants.IN,
     _constants.ANY,
     _constants.NOT_LITERAL,
