@@ -39,7 +39,7 @@ from typing import Any
 
 import yaml
 
-from healthlint.rules import default_rules_dir, pack_files
+from healthlint.rules.load import default_rules_dir, pack_files
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Size of the throughput text and of the batch input, in UTF-8 bytes.

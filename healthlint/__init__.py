@@ -14,9 +14,9 @@ import os
 from functools import lru_cache
 
 from healthlint.config import Config
-from healthlint.engine import Linter, RuleInfo
+from healthlint.engine import Linter
 from healthlint.errors import ConfigError, HealthlintError, InputError, RuleError, UsageError
-from healthlint.finding import CATEGORIES, Finding, Severity
+from healthlint.finding import CATEGORIES, Finding, RuleInfo, Severity
 
 __version__ = "0.1.0"
 __all__ = [
@@ -49,7 +49,7 @@ def lint_text(text: str, *, path: str | None = None, format: str | None = None) 
 def lint_file(path: str | os.PathLike[str], *, encoding: str | None = None) -> list[Finding]:
     """Findings in a file: its encoding is detected (or given) and its format comes from
     its extension. Offsets are into the decoded text."""
-    from healthlint.source import read_source
+    from healthlint.sources.decode import read_source
 
     source = read_source(path, encoding=encoding)
     return _default_linter().lint(source.text, path=os.fspath(path))

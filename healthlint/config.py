@@ -7,19 +7,96 @@ quietly lint everything.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from healthlint.errors import ConfigError
 from healthlint.finding import Severity
-from healthlint.verdict import VerdictPolicy
-from healthlint.yamlsafe import load_yaml
+from healthlint.sources.yamlsafe import load_yaml
 
 CONFIG_NAMES = (".healthlint.yaml", ".healthlint.yml")
 LANGUAGES = ("zh", "en")
+
+
+_DEFAULT_WEIGHTS = {
+    Severity.ERROR.value: 10.0,
+    Severity.WARNING.value: 3.0,
+    Severity.INFO.value: 1.0,
+}
+_KEYS = ("weights", "categories", "review", "reject")
+
+
+def _frozen(mapping: Mapping[str, float]) -> Mapping[str, float]:
+    return MappingProxyType(dict(mapping))
+
+
+@dataclass(frozen=True)
+class VerdictPolicy:
+    """Weights and thresholds; immutable so one policy can be shared by threads and workers."""
+
+    weights: Mapping[str, float] = field(default_factory=lambda: _frozen(_DEFAULT_WEIGHTS))
+    categories: Mapping[str, float] = field(default_factory=lambda: _frozen({}))
+    review: float = 3.0
+    reject: float = 10.0
+
+    def __post_init__(self) -> None:
+        if not 0 < self.review <= self.reject:
+            raise ConfigError(
+                f"verdict: need 0 < review <= reject, got review={self.review} reject={self.reject}"
+            )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # MappingProxyType does not pickle; process pools need policies to.
+        return (
+            VerdictPolicy,
+            (dict(self.weights), dict(self.categories), self.review, self.reject),
+        )
+
+    @classmethod
+    def from_mapping(
+        cls, data: Mapping[str, Any] | None, *, path: str | None = None
+    ) -> VerdictPolicy:
+        """Build a policy from the `verdict` config value, rejecting unknown or ill-typed keys."""
+        if data is None:
+            return cls()
+        if not isinstance(data, Mapping):
+            raise ConfigError("verdict: expected a mapping", path=path)
+        unknown = sorted(set(data) - set(_KEYS))
+        if unknown:
+            raise ConfigError(
+                f"verdict: unknown key {unknown[0]!r} (known: {', '.join(_KEYS)})", path=path
+            )
+        weights = dict(_DEFAULT_WEIGHTS)
+        weights.update(_numbers(data.get("weights", {}), "verdict.weights", path))
+        bad = sorted(set(weights) - set(_DEFAULT_WEIGHTS))
+        if bad:
+            raise ConfigError(f"verdict.weights: unknown severity {bad[0]!r}", path=path)
+        categories = _numbers(data.get("categories", {}), "verdict.categories", path)
+        review = _number(data.get("review", cls.review), "verdict.review", path)
+        reject = _number(data.get("reject", cls.reject), "verdict.reject", path)
+        try:
+            return cls(_frozen(weights), _frozen(categories), review, reject)
+        except ConfigError as exc:
+            raise ConfigError(exc.message, path=path) from None
+
+
+def _number(value: Any, key: str, path: str | None) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ConfigError(f"{key}: expected a number, got {value!r}", path=path)
+    if value < 0:
+        raise ConfigError(f"{key}: must not be negative, got {value!r}", path=path)
+    return float(value)
+
+
+def _numbers(value: Any, key: str, path: str | None) -> dict[str, float]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{key}: expected a mapping of names to numbers", path=path)
+    return {str(name): _number(v, f"{key}.{name}", path) for name, v in value.items()}
 
 
 @dataclass(frozen=True)

@@ -1,66 +1,99 @@
 """The Linter: rules compiled once, then text → Document → matching text → findings.
 
 Per call it builds an `Analysis` (thrown away afterwards), runs every active rule's matcher,
-keeps the hits that survive the context filters, and maps each back to the exact source
-characters. No I/O and no printing happen here; a `Linter` never changes after construction,
-so one instance can serve many threads, and it pickles as its configuration.
+passes each candidate hit through the context filters (`healthlint.context`), and maps the
+survivors back to the exact source characters. No I/O and no printing happen here; a `Linter`
+never changes after construction, so one instance can serve many threads, and it pickles as
+its configuration.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
 
-from healthlint import context, suppression
-from healthlint.analysis import Analysis, RegexTimeout
-from healthlint.cache import cached_rules
+from healthlint import context
 from healthlint.config import Config
-from healthlint.document import Document, format_for_path
+from healthlint.context import suppression
+from healthlint.context.base import Cues, Drop, Hit
+from healthlint.context.conditions import occurrence
+from healthlint.document import Document
 from healthlint.document.normalize import normalize
 from healthlint.document.segment import Segmenter
 from healthlint.document.sentences import layout
 from healthlint.errors import ConfigError, RuleError, RuleTimeoutError
-from healthlint.finding import CATEGORIES, Finding, Severity
-from healthlint.matching import Prefilters, TermIndex
-from healthlint.rules import Condition, Rule, default_rules_dir
+from healthlint.finding import CATEGORIES, Finding, RuleInfo, Severity
+from healthlint.matching.analysis import Analysis, RegexTimeout
+from healthlint.matching.prefilter import Prefilters
+from healthlint.matching.terms import TermIndex
+from healthlint.rules.cache import cached_rules
+from healthlint.rules.load import VOCABULARY_FOLDER, Rule, default_rules_dir
+from healthlint.sources.files import format_for_path
 
 
 @dataclass(frozen=True)
-class RuleInfo:
-    """A rule's metadata as API users and formatters see it, in the configured language."""
+class Candidate:
+    """One hit a rule's matcher yielded, with every filter's verdict on it (`explain --trace`).
 
-    id: str
-    kind: str
-    category: str
-    severity: str
-    message: str
-    basis: str
-    suggestion: str | None
-    description: str | None
-    fix: object
-    bad_examples: tuple[str, ...]
-    good_examples: tuple[str, ...]
-    path: str
+    `start`/`end` are offsets into the text given; `kept` says whether it became a finding."""
+
+    rule: str
+    start: int
+    end: int
+    text: str
+    verdicts: tuple[tuple[str, Drop | None], ...]
+    suppressed: bool = False
+
+    @property
+    def kept(self) -> bool:
+        return not self.suppressed and all(drop is None for _, drop in self.verdicts)
 
 
 class Linter:
-    """Lints texts with the shipped rule packs plus whatever `config` adds or removes."""
+    """Lints texts with the shipped rule packs plus whatever `config` adds or removes.
 
-    def __init__(self, config: Config | None = None) -> None:
+    `cache_dir` is where compiled rule packs are kept between runs (the command line passes
+    `healthlint.rules.cache.default_cache_dir()`); None, the default, keeps nothing on disk.
+    """
+
+    def __init__(
+        self, config: Config | None = None, *, cache_dir: str | os.PathLike[str] | None = None
+    ) -> None:
         self.config = config or Config()
-        directories = [default_rules_dir()] if self.config.default_rules else []
-        ruleset = cached_rules([*directories, *self.config.rules_dirs])
+        self.cache_dir = None if cache_dir is None else Path(cache_dir)
+        shipped = default_rules_dir()
+        # Without the shipped rules their word lists stay: the context filters and house
+        # rules (`@diseases`) read them.
+        directories = [shipped if self.config.default_rules else shipped / VOCABULARY_FOLDER]
+        ruleset = cached_rules(
+            [*directories, *self.config.rules_dirs],
+            folder=self.cache_dir,
+            filters=tuple(context.OPTIONAL),
+            cues=context.CUE_LISTS,
+        )
+        missing = [name for name in context.CUE_LISTS if name not in ruleset.cues]
+        if missing:
+            raise RuleError(
+                f"the context filters need the lexicon lists {', '.join(missing)}, which no "
+                "loaded rules folder defines",
+                path=self.config.path,
+            )
         _check_names(self.config, ruleset.rules)
         self._rules = tuple(r for r in ruleset.rules if _active(r, self.config))
+        self._chains = tuple(context.chain(r.filters) for r in self._rules)
         self._index = ruleset.index
         self._prefilters = Prefilters(ruleset.prefilters)
         self._triggers = tuple(r.matcher.triggers(self._prefilters) for r in self._rules)
-        self._cues = ruleset.cues
-        self._allowed = TermIndex(normalize(a).text for a in self.config.allow)
+        allowed = TermIndex(normalize(a).text for a in self.config.allow)
+        self._cues = Cues(ruleset.cues, allowed if allowed.terms else None)
         self._segmenter = Segmenter()
 
-    def __reduce__(self) -> tuple[type[Linter], tuple[Config]]:
-        return (Linter, (self.config,))
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (self.config, self.cache_dir))
 
     @property
     def rules(self) -> tuple[RuleInfo, ...]:
@@ -75,49 +108,42 @@ class Linter:
 
         A rule whose regex runs past its time limit does not hang the call: the other rules
         finish, then `RuleTimeoutError` carries their findings and names the slow rules."""
-        document = Document.parse(text, format or format_for_path(path))
-        normalized = normalize(document.prose)
-        offsets = normalized.offsets
-        headings = [(offsets.to_norm(s), offsets.to_norm(e)) for s, e in document.headings]
-        analysis = Analysis(
-            document,
-            normalized,
-            layout(
-                normalized.text, paragraph_per_line=document.format != "markdown", headings=headings
-            ),
-            self._index,
-            self._segmenter,
-            self._prefilters,
-        )
-        allowed = sorted((s, e) for s, e, _ in self._allowed.find(normalized.text))
-        findings = {}
+        analysis = self._analyse(text, format or format_for_path(path))
+        findings: dict[tuple[str, int, int], Finding] = {}
         timed_out: dict[str, RuleError] = {}
-        present = analysis.found_terms()
-        for rule, triggers in zip(self._rules, self._triggers, strict=True):
-            if triggers is not None and triggers.isdisjoint(present):
-                continue  # nothing it could match is in the text
-            try:
-                for start, end in rule.matcher.check(analysis):
-                    if any(s <= start and end <= e for s, e in allowed) or not self._keep(
-                        rule, analysis, start, end
-                    ):
-                        continue
-                    finding = self._finding(rule, analysis, start, end)
-                    if finding is not None:
-                        findings[(finding.rule, finding.start, finding.end)] = finding
-            except RegexTimeout as exc:
-                timed_out[rule.id] = RuleError(
-                    f"rule {rule.id}: regex {exc.pattern!r} did not finish within "
-                    f"{exc.seconds:.1f}s; its findings may be incomplete",
-                    path=rule.path,
-                    line=rule.line,
-                )
-        suppressions = suppression.parse(document)
+        for rule, chain, spans in self._candidates(analysis, timed_out):
+            for start, end in spans:
+                if context.first_drop(chain, Hit(rule, analysis, start, end), self._cues):
+                    continue
+                finding = self._finding(rule, analysis, start, end)
+                if finding is not None:
+                    findings[(finding.rule, finding.start, finding.end)] = finding
+        suppressions = suppression.parse(analysis.document)
         kept = (f for f in findings.values() if not suppression.suppressed(f, suppressions))
         result = sorted(kept, key=lambda f: f.sort_key)
         if timed_out:
             raise RuleTimeoutError(list(timed_out.values()), list(timed_out), result)
         return result
+
+    def trace(self, text: str, *, format: str | None = None) -> list[Candidate]:
+        """Every candidate hit and what each context filter said of it, in text order: why a
+        phrase is, or is not, a finding. Rules that time out are left out."""
+        analysis = self._analyse(text, format or "text")
+        suppressions = suppression.parse(analysis.document)
+        out = []
+        for rule, chain, spans in self._candidates(analysis, {}):
+            for start, end in spans:
+                verdicts = tuple(
+                    context.verdicts(chain, Hit(rule, analysis, start, end), self._cues)
+                )
+                finding = self._finding(rule, analysis, start, end)
+                if finding is None:
+                    continue
+                silenced = suppression.suppressed(finding, suppressions)
+                out.append(
+                    Candidate(rule.id, finding.start, finding.end, finding.text, verdicts, silenced)
+                )
+        return sorted(out, key=lambda c: (c.start, c.end, c.rule))
 
     def lint_many(
         self, texts: Iterable[str], *, jobs: int | None = None, format: str | None = None
@@ -131,24 +157,38 @@ class Linter:
 
         return ordered_map(_lint_one, (self, format), texts, jobs)
 
-    def _keep(self, rule: Rule, analysis: Analysis, start: int, end: int) -> bool:
-        """The context filters every kind shares, cheapest first."""
-        sentence = analysis.layout.sentence_at(start)
-        if sentence.reference and analysis.layout.reference_start is not None:
-            return False
-        if ("heading" if sentence.heading else "body") not in rule.scopes:
-            return False
-        if rule.exceptions and rule.exceptions.covering(analysis, start, end):
-            return False
-        if not all(_holds(c, analysis, start, end) for c in rule.requires):
-            return False
-        if any(_holds(c, analysis, start, end) for c in rule.unless):
-            return False
-        if rule.negatable and context.negated(analysis, self._cues, start, end):
-            return False
-        if rule.quotable and context.quoted(analysis, self._cues, start, end):
-            return False
-        return not rule.word_boundary or analysis.on_word_boundaries(start, end)
+    def _analyse(self, text: str, format: str) -> Analysis:
+        document = Document.parse(text, format)
+        normalized = normalize(document.prose)
+        offsets = normalized.offsets
+        headings = [(offsets.to_norm(s), offsets.to_norm(e)) for s, e in document.headings]
+        sentences = layout(
+            normalized.text, paragraph_per_line=document.format != "markdown", headings=headings
+        )
+        return Analysis(
+            document, normalized, sentences, self._index, self._segmenter, self._prefilters
+        )
+
+    def _candidates(
+        self, analysis: Analysis, timed_out: dict[str, RuleError]
+    ) -> Iterator[tuple[Rule, tuple[ModuleType, ...], list[tuple[int, int]]]]:
+        """Each rule that can match, its filter chain and its hits (matching-text spans); a
+        rule that runs out of time is recorded in `timed_out` instead."""
+        present = analysis.found_terms()
+        for rule, chain, triggers in zip(self._rules, self._chains, self._triggers, strict=True):
+            if triggers is not None and triggers.isdisjoint(present):
+                continue  # nothing it could match is in the text
+            try:
+                spans = list(rule.matcher.check(analysis))
+            except RegexTimeout as exc:
+                timed_out[rule.id] = RuleError(
+                    f"rule {rule.id}: regex {exc.pattern!r} did not finish within "
+                    f"{exc.seconds:.1f}s; its findings may be incomplete",
+                    path=rule.path,
+                    line=rule.line,
+                )
+                continue
+            yield rule, chain, spans
 
     def _finding(self, rule: Rule, analysis: Analysis, start: int, end: int) -> Finding | None:
         document = analysis.document
@@ -161,7 +201,7 @@ class Linter:
         if source_start >= source_end:
             return None
         severity = rule.severity
-        if any(_holds(c, analysis, start, end) for c in rule.escalate):
+        if any(occurrence(c, analysis, start, end) for c in rule.escalate):
             severity = severity.raised()
         override = self.config.severity.get(rule.id) or self.config.severity.get(rule.category)
         if override:
@@ -187,17 +227,12 @@ class Linter:
 
     def _info(self, rule: Rule) -> RuleInfo:
         language = self.config.language
+        override = self.config.severity.get(rule.id) or self.config.severity.get(rule.category)
         return RuleInfo(
             id=rule.id,
             kind=rule.kind,
             category=rule.category,
-            severity=(
-                Severity(
-                    self.config.severity.get(rule.id)
-                    or self.config.severity.get(rule.category)
-                    or rule.severity
-                )
-            ).value,
+            severity=Severity(override or rule.severity).value,
             message=rule.message(language),
             basis=rule.basis,
             suggestion=rule.suggestion(language),
@@ -209,19 +244,14 @@ class Linter:
         )
 
 
+def _rebuild(config: Config, cache_dir: Path | None) -> Linter:
+    return Linter(config, cache_dir=cache_dir)
+
+
 def _lint_one(job: tuple[Linter, str | None], text: str) -> list[Finding]:
     """`Linter.lint` as a module-level function, so worker processes can unpickle it."""
     linter, format = job
     return linter.lint(text, format=format)
-
-
-def _holds(condition: Condition, analysis: Analysis, start: int, end: int) -> bool:
-    lo, hi = analysis.scope(condition.scope, start, end, condition.window)
-    if condition.side == "before":
-        hi = end
-    elif condition.side == "after":
-        lo = start
-    return condition.vocabulary.within(analysis, lo, hi)
 
 
 def _active(rule: Rule, config: Config) -> bool:

@@ -1,4 +1,7 @@
-"""The result type: one immutable record per problem found."""
+"""The records every stage after matching shares: findings, severities and rule metadata.
+
+A leaf module: formatters, fixes and front ends read these types without importing the engine.
+"""
 
 from __future__ import annotations
 
@@ -67,3 +70,32 @@ class Finding:
     @property
     def sort_key(self) -> tuple[int, int, str]:
         return (self.start, self.end, self.rule)
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A rule's `fix:` as the loader parsed it: `delete` is an empty `replacement`."""
+
+    replacement: str
+
+    @property
+    def deletes(self) -> bool:
+        return not self.replacement
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """A rule's metadata as API users and formatters see it, in the configured language."""
+
+    id: str
+    kind: str
+    category: str
+    severity: str
+    message: str
+    basis: str
+    suggestion: str | None
+    description: str | None
+    fix: Fix | None
+    bad_examples: tuple[str, ...]
+    good_examples: tuple[str, ...]
+    path: str

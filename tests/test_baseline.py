@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from handmade import finding_at
 
-from healthlint import baseline
-from healthlint.cli import main
 from healthlint.errors import InputError
+from healthlint.frontends.cli import main
+from healthlint.results import baseline
 
 ARTICLE = "第一段。\n\n本品可彻底治愈糖尿病，效果惊人。\n\n第三段，无问题。\n"
 

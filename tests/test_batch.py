@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from healthlint import Linter
-from healthlint.batch import main as batch_main
-from healthlint.cli import main as cli_main
+from healthlint.frontends.batch import main as batch_main
+from healthlint.frontends.cli import main as cli_main
 from healthlint.parallel import WorkerError, ordered_map
 
 TEXTS = (
@@ -135,7 +135,7 @@ def test_a_dead_worker_is_an_error_not_a_hang() -> None:
 
 
 def test_each_record_carries_a_verdict() -> None:
-    from healthlint.batch import Fields, lint_line
+    from healthlint.frontends.batch import Fields, lint_line
 
     job = (Linter(), Fields())
     claim = json.dumps({"id": 1, "text": "本品能彻底治愈糖尿病，扫码添加微信购买。"}).encode()

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from healthlint import Config, Linter
+from healthlint.rules.cache import default_cache_dir
 
 PACK = """rules:
   - id: cure
@@ -21,14 +22,12 @@ PACK = """rules:
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("HEALTHLINT_CACHE_DIR", str(folder))
-    return folder
+def cache(tmp_path: Path) -> Path:
+    return tmp_path / "cache"
 
 
-def linter_for(packs: Path) -> Linter:
-    return Linter(Config(rules_dirs=(str(packs),), default_rules=False))
+def linter_for(packs: Path, cache: Path | None) -> Linter:
+    return Linter(Config(rules_dirs=(str(packs),), default_rules=False), cache_dir=cache)
 
 
 def test_second_linter_comes_from_the_cache_and_a_changed_pack_does_not(
@@ -37,11 +36,11 @@ def test_second_linter_comes_from_the_cache_and_a_changed_pack_does_not(
     packs = tmp_path / "packs"
     packs.mkdir()
     (packs / "p.yaml").write_text(PACK.format(term="根治"), encoding="utf-8")
-    assert [f.text for f in linter_for(packs).lint("本品根治糖尿病")] == ["根治"]
+    assert [f.text for f in linter_for(packs, cache).lint("本品根治糖尿病")] == ["根治"]
     assert len(list(cache.iterdir())) == 1
-    assert [f.text for f in linter_for(packs).lint("本品根治糖尿病")] == ["根治"]
+    assert [f.text for f in linter_for(packs, cache).lint("本品根治糖尿病")] == ["根治"]
     (packs / "p.yaml").write_text(PACK.format(term="治愈"), encoding="utf-8")
-    assert [f.text for f in linter_for(packs).lint("本品治愈糖尿病")] == ["治愈"]
+    assert [f.text for f in linter_for(packs, cache).lint("本品治愈糖尿病")] == ["治愈"]
     assert len(list(cache.iterdir())) == 2
 
 
@@ -49,29 +48,42 @@ def test_a_corrupt_entry_is_rebuilt(tmp_path: Path, cache: Path) -> None:
     packs = tmp_path / "packs"
     packs.mkdir()
     (packs / "p.yaml").write_text(PACK.format(term="根治"), encoding="utf-8")
-    linter_for(packs)
+    linter_for(packs, cache)
     (entry,) = cache.iterdir()
     entry.write_bytes(b"not a pickle")
-    assert [f.text for f in linter_for(packs).lint("本品根治糖尿病")] == ["根治"]
+    assert [f.text for f in linter_for(packs, cache).lint("本品根治糖尿病")] == ["根治"]
 
 
-def test_empty_setting_turns_the_cache_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HEALTHLINT_CACHE_DIR", "")
+def test_a_linter_writes_no_cache_unless_given_a_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     monkeypatch.chdir(tmp_path)
     packs = tmp_path / "packs"
     packs.mkdir()
     (packs / "p.yaml").write_text(PACK.format(term="根治"), encoding="utf-8")
-    assert [f.text for f in linter_for(packs).lint("本品根治糖尿病")] == ["根治"]
+    assert [f.text for f in linter_for(packs, None).lint("本品根治糖尿病")] == ["根治"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["packs"]
+
+
+def test_the_command_line_default_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HEALTHLINT_CACHE_DIR", "")
+    assert default_cache_dir() is None
+    monkeypatch.setenv("HEALTHLINT_CACHE_DIR", str(tmp_path / "c"))
+    assert default_cache_dir() == tmp_path / "c"
+    monkeypatch.delenv("HEALTHLINT_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert default_cache_dir() == tmp_path / "xdg" / "healthlint"
 
 
 def test_only_the_newest_entries_are_kept(
     tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("healthlint.cache.KEEP", 2)
+    monkeypatch.setattr("healthlint.rules.cache.KEEP", 2)
     packs = tmp_path / "packs"
     packs.mkdir()
     for term in ("根治", "治愈", "痊愈"):
         (packs / "p.yaml").write_text(PACK.format(term=term), encoding="utf-8")
-        linter_for(packs)
+        linter_for(packs, cache)
     assert len(list(cache.iterdir())) == 2

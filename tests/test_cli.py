@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from healthlint.cli import main
+from healthlint.frontends.cli import main
 
 CLAIM = "这款产品能彻底治愈糖尿病，永不复发！\n"
 
@@ -130,7 +130,7 @@ def test_never_writes_the_files_it_reads(capsys, article: Path) -> None:
 
 def test_console_script_help_does_not_import_jieba() -> None:
     code = (
-        "import sys\nfrom healthlint.cli import main\n"
+        "import sys\nfrom healthlint.frontends.cli import main\n"
         "try: main(['--help'])\nexcept SystemExit: pass\nprint('jieba' in sys.modules)"
     )
     result = subprocess.run(

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from healthlint import Linter
-from healthlint.document import Document, format_for_path
+from healthlint.document import Document
 from healthlint.document.normalize import normalize
 from healthlint.document.sentences import layout
+from healthlint.sources.files import format_for_path
 
 MARKDOWN = """# 标题
 

@@ -159,14 +159,17 @@ RULE = """rules:
     [
         ("rules:\n  - id: x\n    kind: [unclosed\n", "invalid YAML"),
         (RULE.replace("kind: term", "kind: nonsense"), "unknown kind"),
-        (RULE.replace("category: overclaim", "category: spam"), "unknown category"),
+        (RULE.replace("category: overclaim", "category: spam"), "'category' cannot be 'spam'"),
         (
             RULE.replace("kind: term", "kind: pattern").replace("terms: [a]", "patterns: ['(']"),
             "invalid regex",
         ),
         (RULE.replace("terms: [a]", "terms: [a]\n    tems: [b]"), "unknown option 'tems'"),
-        (RULE.replace("severity: error", "severity: fatal"), "severity must be"),
+        (RULE.replace("severity: error", "severity: fatal"), "'severity' cannot be 'fatal'"),
         (RULE.replace("terms: [a]", "terms: ['@nowhere']"), "unknown lexicon list @nowhere"),
+        (RULE.replace("terms: [a]", "terms: [a]\n    fix: {replace: ''}"), "fix must be"),
+        (RULE.replace("terms: [a]", "terms: [a]\n    fix: remove"), "fix must be"),
+        (RULE.replace("terms: [a]", "terms: [a]\n    fix: {replace: a, x: 1}"), "fix must be"),
     ],
 )
 def test_broken_packs_name_file_and_line(tmp_path: Path, pack: str, message: str) -> None:

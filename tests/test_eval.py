@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from healthlint import Linter
-from healthlint.eval import (
+from healthlint.frontends.eval import (
     Case,
     CaseError,
     Report,

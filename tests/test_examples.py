@@ -64,7 +64,7 @@ def test_without_its_disclaimer_an_article_gets_one_finding(
 
 
 def test_gb18030_copy_gives_the_same_findings(linter: Linter, tmp_path: Path) -> None:
-    from healthlint.source import read_source
+    from healthlint.sources.decode import read_source
 
     copy = tmp_path / "poi.txt"
     copy.write_bytes(POI.encode("gb18030"))

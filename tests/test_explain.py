@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from healthlint import Config, Linter
-from healthlint.cli import main
-from healthlint.explain import explain_text
+from healthlint.formatters.explain import explain_text
+from healthlint.frontends.cli import main
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

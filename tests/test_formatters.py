@@ -11,11 +11,11 @@ import jsonschema
 import pytest
 from handmade import finding_at
 
-from healthlint.cli import main
-from healthlint.engine import RuleInfo
+from healthlint.finding import RuleInfo
 from healthlint.formatters import FORMATTERS, Report
 from healthlint.formatters.github import annotation, escape_data, escape_property
 from healthlint.formatters.sarif import SarifFormatter, utf16_region
+from healthlint.frontends.cli import main
 
 SCHEMA = json.loads(
     (Path(__file__).parent / "data" / "sarif-2.1.0-subset.schema.json").read_text(encoding="utf-8")

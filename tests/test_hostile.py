@@ -55,7 +55,7 @@ BAD = {
 
 def healthlint(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run the command line as users do, in a fresh interpreter."""
-    code = "import sys; from healthlint.cli import main; sys.exit(main(sys.argv[1:]))"
+    code = "import sys; from healthlint.frontends.cli import main; sys.exit(main(sys.argv[1:]))"
     env = {**os.environ, "NO_COLOR": "1"}
     return subprocess.run(
         [sys.executable, "-c", code, *args],
@@ -203,8 +203,8 @@ def test_catastrophic_regex_is_one_rule_error_not_a_hang(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from healthlint import Config, Linter
-    from healthlint import analysis as analysis_module
     from healthlint.errors import RuleTimeoutError
+    from healthlint.matching import analysis as analysis_module
 
     monkeypatch.setattr(analysis_module, "REGEX_SECONDS", 0.2)
     _write(tmp_path, "packs/slow.yaml", SLOW_PACK)
@@ -224,7 +224,7 @@ def test_a_time_out_is_confirmed_by_a_second_try() -> None:
     one that times out twice is reported."""
     import regex
 
-    from healthlint.analysis import RegexTimeout, timed_finditer
+    from healthlint.matching.analysis import RegexTimeout, timed_finditer
 
     class Busy:
         """A pattern whose first search times out, as when other threads ran the clock up."""

@@ -6,8 +6,9 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from healthlint.matching import Prefilter, Prefilters, TermIndex, prefilter
-from healthlint.rules import default_rules_dir, load_rules
+from healthlint.matching.prefilter import Prefilter, Prefilters, prefilter
+from healthlint.matching.terms import TermIndex
+from healthlint.rules.load import default_rules_dir, load_rules
 
 PREFILTERS = sorted(load_rules([default_rules_dir()]).prefilters.items())
 

@@ -20,10 +20,15 @@ import regex
 import yaml
 
 from healthlint.finding import CATEGORIES
-from healthlint.vocabulary import REGEX_PREFIX
+from healthlint.matching.vocabulary import REGEX_PREFIX
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
-PACKS = sorted(RULES_DIR.glob("*.yaml"))
+RULE_FILES = sorted(
+    p
+    for p in RULES_DIR.glob("*/*.yaml")
+    if p.name != "_defaults.yaml" and p.parent.name in CATEGORIES
+)
+VOCABULARIES = sorted((RULES_DIR / "vocabularies").glob("*.txt"))
 SEVERITIES = frozenset({"error", "warning", "info"})
 KEBAB = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 # Options whose entries are all regexes, and the named group each must define (None: none).
@@ -44,19 +49,47 @@ def _load(path: Path) -> dict[str, Any]:
 
 
 def _rules() -> Iterator[tuple[str, dict[str, Any]]]:
-    for path in PACKS:
-        for rule in _load(path).get("rules") or []:
-            yield path.name, rule
+    """Each shipped rule with its id and category filled in from its file's name and folder."""
+    for path in RULE_FILES:
+        rule = _load(path)
+        yield (
+            f"{path.parent.name}/{path.name}",
+            {
+                **rule,
+                "id": path.stem,
+                "category": path.parent.name,
+            },
+        )
 
 
-def _lexicons() -> Iterator[tuple[str, str, list[Any]]]:
-    for path in PACKS:
-        for name, words in (_load(path).get("lexicon") or {}).items():
-            yield path.name, name, words
+def _lexicons() -> Iterator[tuple[str, str, list[str]]]:
+    for path in VOCABULARIES:
+        words = [
+            w for w in path.read_text(encoding="utf-8").splitlines() if w and not w.startswith("#")
+        ]
+        yield path.name, path.stem, words
 
 
 RULES = list(_rules())
 RULE_IDS = [f"{pack}:{rule.get('id')}" for pack, rule in RULES]
+
+
+def test_the_folder_holds_only_rule_folders_and_vocabularies() -> None:
+    """Vale's and yamllint's layout: one rule per file, found by its name."""
+    entries = {p.name for p in RULES_DIR.iterdir() if not p.name.startswith(".")}
+    assert entries <= {*CATEGORIES, "vocabularies", "README.md"}, entries
+    for folder in (RULES_DIR / c for c in CATEGORIES if (RULES_DIR / c).is_dir()):
+        for path in folder.iterdir():
+            assert path.suffix == ".yaml", path
+            if path.name != "_defaults.yaml":
+                assert KEBAB.match(path.stem), path
+
+
+@pytest.mark.parametrize("path", RULE_FILES, ids=[p.name for p in RULE_FILES])
+def test_a_rule_file_does_not_repeat_its_name_or_folder(path: Path) -> None:
+    rule = _load(path)
+    assert "id" not in rule and "category" not in rule, path
+    assert "rules" not in rule and "lexicon" not in rule, "one rule per file"
 
 
 def _conditions(rule: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -76,9 +109,8 @@ def _special(word: str) -> bool:
     return word.startswith(("@", REGEX_PREFIX))
 
 
-def test_packs_exist() -> None:
-    names = {path.name for path in PACKS}
-    assert {"overclaim.yaml", "statistic.yaml", "disclaimer.yaml", "lexicon.yaml"} <= names
+def test_every_category_has_rules() -> None:
+    assert {rule["category"] for _, rule in RULES} == set(CATEGORIES)
 
 
 def test_rule_ids_unique_across_packs() -> None:
@@ -145,9 +177,7 @@ def test_written_in_simplified_lower_case(pack: str, rule: dict[str, Any]) -> No
         assert word == word.lower(), word
 
 
-def test_lexicon_names_unique_and_entries_clean() -> None:
-    names = Counter(name for _, name, _ in _lexicons())
-    assert [name for name, n in names.items() if n > 1] == []
+def test_lexicon_entries_clean() -> None:
     to_simplified = opencc.OpenCC("t2s")
     for _, name, words in _lexicons():
         assert words, name

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from healthlint import Finding, Linter
 from healthlint.errors import InputError
-from healthlint.fix import Fix, apply_fixes, fixes_of
-from healthlint.source import decode
+from healthlint.results.fix import Fix, apply_fixes, fixes_of
+from healthlint.sources.decode import decode
 
 # A few thousand examples per property by default (what CI runs); a long run sets the variable.
 # Applied per test, so other modules' Hypothesis settings are left alone. Under CI (CI set)

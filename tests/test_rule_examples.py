@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from healthlint import Linter
-from healthlint.rules import default_rules_dir, load_rules
+from healthlint.rules.load import default_rules_dir, load_rules
 
 RULES = load_rules([default_rules_dir()]).rules
 BAD = [

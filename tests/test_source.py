@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from healthlint.errors import InputError, UsageError
-from healthlint.source import Source, decode, input_format, iter_files, read_source
+from healthlint.sources.decode import Source, decode, read_source
+from healthlint.sources.files import input_format, iter_files
 
 CLAIM = "这款产品能彻底治愈糖尿病，永不复发！"
 TRADITIONAL = "這款產品能徹底治癒糖尿病，永不復發！本品經過臨床驗證，效果顯著。"

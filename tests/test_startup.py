@@ -18,7 +18,7 @@ import pytest
 SEGMENTERS = {"jieba", "rjieba"}
 PROBE = f"""
 import sys
-from healthlint.cli import main
+from healthlint.frontends.cli import main
 try:
     main(sys.argv[1:])
 except SystemExit:
@@ -41,8 +41,8 @@ def test_no_segmenter_without_need(argv: tuple[str, ...], stdin: str) -> None:
 #: Modules a text-output lint with the rules cached has no use for.
 NOT_AT_START = {
     "yaml",
-    "healthlint.baseline",
-    "healthlint.fix",
+    "healthlint.results.baseline",
+    "healthlint.results.fix",
     "healthlint.formatters.github",
     "healthlint.formatters.json",
     "healthlint.formatters.report",
@@ -50,7 +50,7 @@ NOT_AT_START = {
 }
 LINT_PROBE = f"""
 import sys
-from healthlint.cli import main
+from healthlint.frontends.cli import main
 main(sys.argv[1:])
 print("imported:", *sorted(set(sys.modules) & {NOT_AT_START!r}))
 """

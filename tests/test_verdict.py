@@ -10,9 +10,10 @@ import pytest
 from handmade import finding_at
 
 from healthlint import Config, Linter
-from healthlint.cli import main
+from healthlint.config import VerdictPolicy
 from healthlint.errors import ConfigError
-from healthlint.verdict import PASS, REJECT, REVIEW, Verdict, VerdictPolicy, assess
+from healthlint.frontends.cli import main
+from healthlint.results.verdict import PASS, REJECT, REVIEW, Verdict, assess
 
 TEXT = "本品彻底治愈糖尿病，扫码添加微信，记得转发。"
 

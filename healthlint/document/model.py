@@ -9,21 +9,12 @@ from __future__ import annotations
 
 import bisect
 import importlib
-import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-FORMATS = ("text", "markdown", "html")
-_EXTENSIONS = {
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".mdown": "markdown",
-    ".mkd": "markdown",
-    ".html": "html",
-    ".htm": "html",
-    ".xhtml": "html",
-}
+from healthlint.sources.files import FORMATS
+
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _NOT_BREAK = re.compile(r"[^\r\n]")
 
@@ -34,13 +25,6 @@ class Masked:
 
     prose: str
     headings: tuple[tuple[int, int], ...] = ()
-
-
-def format_for_path(path: str | os.PathLike[str] | None) -> str:
-    """The input format a file name implies; plain text when unknown."""
-    if path is None:
-        return "text"
-    return _EXTENSIONS.get(os.path.splitext(os.fspath(path))[1].lower(), "text")
 
 
 def blank(text: str, spans: Iterable[tuple[int, int]], *, breaks: Iterable[int] = ()) -> str:

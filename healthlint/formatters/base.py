@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from healthlint.config import Config
-from healthlint.engine import RuleInfo
-from healthlint.finding import Finding
+from healthlint.finding import Finding, RuleInfo
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from healthlint.formatters.base import Formatter, Report
-from healthlint.verdict import assess
+from healthlint.results.verdict import assess
 
 
 def document(report: Report, config: Any) -> dict[str, Any]:

@@ -20,11 +20,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from healthlint.baseline import fingerprint
-from healthlint.engine import RuleInfo
-from healthlint.explain import explain_markdown, explain_text, summary
-from healthlint.finding import Finding
+from healthlint.finding import Finding, RuleInfo
 from healthlint.formatters.base import Formatter, Report
+from healthlint.formatters.explain import explain_markdown, explain_text, summary
+from healthlint.results.baseline import fingerprint
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}

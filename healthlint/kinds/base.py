@@ -16,20 +16,30 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 import regex
 
 if TYPE_CHECKING:
-    from healthlint.analysis import Analysis
-    from healthlint.matching import Prefilters
-    from healthlint.vocabulary import Vocabulary
+    from healthlint.matching.analysis import Analysis
+    from healthlint.matching.prefilter import Prefilters
+    from healthlint.matching.vocabulary import Vocabulary
 
 REQUIRED: Any = object()
+#: The filters that tell a claim from a negated, refuted, reported, asked or quoted one.
+CLAIM_FILTERS = ("negation", "refutation", "attribution", "question", "quotation")
 
 
 @dataclass(frozen=True)
 class Option:
-    """One option of a kind: its YAML type(s), default (or REQUIRED) and what it means."""
+    """One option: its YAML type(s), default (or REQUIRED), what it means, and constraints.
+
+    `items` is the type of each item of a list; `choices` the allowed values of a scalar or of
+    each item of a list; `minimum` the least allowed number. `healthlint.rules.schema` checks
+    every rule against these declarations, so a kind's `__init__` can trust its options.
+    """
 
     types: type | tuple[type, ...]
     default: Any = REQUIRED
     doc: str = ""
+    items: type | tuple[type, ...] | None = None
+    choices: tuple[Any, ...] | None = None
+    minimum: int | None = None
 
 
 class Compiler(Protocol):
@@ -45,8 +55,8 @@ class Kind(ABC):
 
     name: ClassVar[str]
     options: ClassVar[Mapping[str, Option]]
-    negatable: ClassVar[bool] = True  # the default for a rule's `negatable`
-    quotable: ClassVar[bool] = True  # the default for a rule's `quotable`
+    #: The context filters a rule of this kind runs unless its folder or itself says otherwise.
+    filters: ClassVar[tuple[str, ...]] = CLAIM_FILTERS
 
     @abstractmethod
     def __init__(self, options: Mapping[str, Any], compiler: Compiler) -> None: ...

@@ -12,21 +12,27 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from healthlint.analysis import Analysis
 from healthlint.kinds.base import Compiler, Kind, Option, leftmost_longest
-from healthlint.matching import Prefilters
+from healthlint.matching.analysis import Analysis
+from healthlint.matching.prefilter import Prefilters
 
 OPTIONS = {
-    "failure": Option(list, doc="regexes for the failure clause, with a `claim` group to flag"),
-    "promotion": Option(list, doc="terms or `re:` regexes that promote the new treatment"),
-    "window": Option(int, 2, "how many sentences after the failure the promotion may come"),
+    "failure": Option(
+        list, items=str, doc="regexes for the failure clause, with a `claim` group to flag"
+    ),
+    "promotion": Option(
+        list, items=str, doc="terms or `re:` regexes that promote the new treatment"
+    ),
+    "window": Option(
+        int, 2, "how many sentences after the failure the promotion may come", minimum=0
+    ),
 }
 
 
 class Contrast(Kind):
     name = "contrast"
     options = OPTIONS
-    negatable = False
+    filters = ("quotation",)  # the negation is the construction itself
 
     def __init__(self, options: Mapping[str, Any], compiler: Compiler) -> None:
         self.failure = tuple(compiler.regex(p, groups=("claim",)) for p in options["failure"])

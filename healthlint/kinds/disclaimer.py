@@ -12,23 +12,26 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from healthlint.analysis import Analysis
 from healthlint.kinds.base import Compiler, Kind, Option
-from healthlint.matching import Prefilters
+from healthlint.matching.analysis import Analysis
+from healthlint.matching.prefilter import Prefilters
 
 OPTIONS = {
-    "advice": Option(list, doc="terms or `re:` regexes that show health or treatment advice"),
-    "min_advice": Option(int, 2, "distinct advice forms needed before the rule applies"),
-    "min_length": Option(int, 200, "shorter texts (in characters) are never judged"),
-    "disclaimers": Option(list, doc="terms or `re:` regexes that disclaim medical advice"),
+    "advice": Option(
+        list, items=str, doc="terms or `re:` regexes that show health or treatment advice"
+    ),
+    "min_advice": Option(int, 2, "distinct advice forms needed before the rule applies", minimum=1),
+    "min_length": Option(int, 200, "shorter texts (in characters) are never judged", minimum=0),
+    "disclaimers": Option(
+        list, items=str, doc="terms or `re:` regexes that disclaim medical advice"
+    ),
 }
 
 
 class Disclaimer(Kind):
     name = "disclaimer"
     options = OPTIONS
-    negatable = False
-    quotable = False
+    filters = ()  # the hit only places a document-level finding
 
     def __init__(self, options: Mapping[str, Any], compiler: Compiler) -> None:
         self.advice = compiler.vocabulary(options["advice"])

@@ -9,11 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from healthlint.analysis import Analysis
 from healthlint.kinds.base import Compiler, Kind, Option, leftmost_longest, matches
-from healthlint.matching import Prefilters
+from healthlint.matching.analysis import Analysis
+from healthlint.matching.prefilter import Prefilters
 
-OPTIONS = {"patterns": Option(list, doc="regexes (the `regex` module), run on the normalised text")}
+OPTIONS = {
+    "patterns": Option(
+        list, items=str, doc="regexes (the `regex` module), run on the normalised text"
+    )
+}
 
 
 class Pattern(Kind):

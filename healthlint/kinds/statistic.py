@@ -15,23 +15,37 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from healthlint.analysis import Analysis, timed_finditer
 from healthlint.kinds.base import Compiler, Kind, Option, leftmost_longest, matches
-from healthlint.matching import Prefilters
+from healthlint.matching.analysis import Analysis, timed_finditer
+from healthlint.matching.prefilter import Prefilters
 
+SCOPES = ("sentence", "paragraph")
 OPTIONS = {
-    "quantities": Option(list, doc="regexes of quantitative claims (a `hit` group narrows)"),
-    "not_quantities": Option(list, [], "regexes of figures that are not claims: dates, doses…"),
-    "citations": Option(list, doc="terms or `re:` regexes that cite a source"),
-    "sources": Option(list, [], "terms or `re:` regexes that source the whole document"),
+    "quantities": Option(
+        list, items=str, doc="regexes of quantitative claims (a `hit` group narrows)"
+    ),
+    "not_quantities": Option(
+        list, [], items=str, doc="regexes of figures that are not claims: dates, doses…"
+    ),
+    "citations": Option(list, items=str, doc="terms or `re:` regexes that cite a source"),
+    "sources": Option(
+        list, [], items=str, doc="terms or `re:` regexes that source the whole document"
+    ),
     "back_references": Option(
-        list, [], "terms that refer back to a study: then earlier citations count"
+        list, [], "terms that refer back to a study: then earlier citations count", items=str
     ),
     "back_reference_scope": Option(
-        str, "paragraph", "where a back reference counts: paragraph, or section (under a heading)"
+        str,
+        "paragraph",
+        "where a back reference counts: paragraph, or section (under a heading)",
+        choices=("paragraph", "section"),
     ),
-    "markers": Option(list, [], "regexes of citation markers with a `ref` group: [1], 【2】"),
-    "scope": Option(str, "paragraph", "where a citation counts: sentence or paragraph"),
+    "markers": Option(
+        list, [], items=str, doc="regexes of citation markers with a `ref` group: [1], 【2】"
+    ),
+    "scope": Option(
+        str, "paragraph", "where a citation counts: sentence or paragraph", choices=SCOPES
+    ),
 }
 
 
@@ -40,10 +54,6 @@ class Statistic(Kind):
     options = OPTIONS
 
     def __init__(self, options: Mapping[str, Any], compiler: Compiler) -> None:
-        if options["scope"] not in ("sentence", "paragraph"):
-            raise ValueError("scope must be sentence or paragraph")
-        if options["back_reference_scope"] not in ("paragraph", "section"):
-            raise ValueError("back_reference_scope must be paragraph or section")
         self.quantities = tuple(compiler.regex(p) for p in options["quantities"])
         self.not_quantities = compiler.vocabulary([f"re:{p}" for p in options["not_quantities"]])
         self.citations = compiler.vocabulary(options["citations"])

@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from healthlint.analysis import Analysis
 from healthlint.kinds.base import Compiler, Kind, Option, leftmost_longest
-from healthlint.matching import Prefilters
+from healthlint.matching.analysis import Analysis
+from healthlint.matching.prefilter import Prefilters
 
 OPTIONS = {
-    "terms": Option(list, doc="words or phrases; `re:` items are regexes, `@name` a lexicon list")
+    "terms": Option(
+        list, items=str, doc="words or phrases; `re:` items are regexes, `@name` a lexicon list"
+    )
 }
 
 

@@ -1,0 +1,34 @@
+"""question: a claim asked about rather than asserted.
+
+Only when its own clause is the question (用疟原虫能治愈癌症？) or holds a question cue
+(苦瓜真的能降血糖吗，还是骗局？), or when a closing clause asks about what came before
+(喝醋能软化血管，是真的吗？). A question elsewhere in the sentence leaves an assertion standing:
+每5个人就有1人失眠，你是其中之一吗？
+"""
+
+from __future__ import annotations
+
+from healthlint.context.base import Cues, Drop, Hit
+
+NAME = "question"
+CUES = ("question", "question_tail")
+REASONS = {
+    "asked": {"zh": "是在提问（“{cue}”）", "en": "asked, not asserted (“{cue}”)"},
+    "tail": {"zh": "句末的“{cue}”在质疑前面的说法", "en": "“{cue}” at the end questions it"},
+}
+
+
+def drops(hit: Hit, cues: Cues) -> Drop | None:
+    analysis = hit.analysis
+    sentence = analysis.layout.sentence_at(hit.start)
+    tail = analysis.text[sentence.start : sentence.end].rstrip(' \r\n"”」)。.!…')
+    if not tail.endswith(("?", "？")):
+        return None
+    clause_start, clause_end = analysis.clause(hit.start, hit.end)
+    if analysis.text.startswith("?", clause_end):
+        return Drop(NAME, "asked", "?")
+    span = cues["question"].first_within(analysis, clause_start, clause_end)
+    if span:
+        return Drop(NAME, "asked", hit.cue(span))
+    span = cues["question_tail"].first_within(analysis, clause_end, max(sentence.end, hit.end))
+    return Drop(NAME, "tail", hit.cue(span)) if span else None

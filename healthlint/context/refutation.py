@@ -1,0 +1,32 @@
+"""refutation: a claim refuted after it in its sentence (……，这是谣言), or inside a debunk frame:
+a rumour frame before it in its paragraph (网传, 流言：) and a refutation in that paragraph or the
+next (流言：…… / 真相：…… are often two paragraphs)."""
+
+from __future__ import annotations
+
+from healthlint.context.base import Cues, Drop, Hit
+
+NAME = "refutation"
+CUES = ("refutation", "rumor_frame")
+REASONS = {
+    "after": {"zh": "句中其后的“{cue}”驳斥了它", "en": "refuted by “{cue}” later in its sentence"},
+    "frame": {"zh": "位于辟谣语境中（“{cue}”……）", "en": "quoted in a debunk frame (“{cue}” …)"},
+}
+
+
+def drops(hit: Hit, cues: Cues) -> Drop | None:
+    analysis, start = hit.analysis, hit.start
+    sentence = analysis.layout.sentence_at(start)
+    span = cues["refutation"].first_within(analysis, hit.end, sentence.end)
+    if span:
+        return Drop(NAME, "after", hit.cue(span))
+    paragraphs = analysis.layout.paragraphs
+    index = sentence.paragraph
+    p_start, p_end = paragraphs[index]
+    frame = cues["rumor_frame"].first_within(analysis, p_start, start)
+    if frame is None:
+        return None
+    refute_end = paragraphs[index + 1][1] if index + 1 < len(paragraphs) else p_end
+    if cues["refutation"].within(analysis, p_start, refute_end):
+        return Drop(NAME, "frame", hit.cue(frame))
+    return None

@@ -1,0 +1,1 @@
+"""What happens to findings after linting: fixes, verdicts, baselines."""

@@ -1,0 +1,1 @@
+"""Rule packs: YAML read safely, validated against each kind's declared options, compiled once."""

@@ -1,0 +1,1 @@
+"""Input: bytes to text, paths to files, YAML to plain data. Nothing here knows about rules."""
