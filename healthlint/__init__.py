@@ -17,8 +17,8 @@ from healthlint.config import Config
 from healthlint.engine import Linter
 from healthlint.errors import ConfigError, HealthlintError, InputError, RuleError, UsageError
 from healthlint.finding import CATEGORIES, Finding, RuleInfo, Severity
+from healthlint.version import __version__
 
-__version__ = "0.1.0"
 __all__ = [
     "CATEGORIES",
     "Config",
@@ -31,6 +31,7 @@ __all__ = [
     "RuleInfo",
     "Severity",
     "UsageError",
+    "__version__",
     "lint_file",
     "lint_text",
 ]

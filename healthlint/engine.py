@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -19,38 +18,20 @@ from typing import Any
 from healthlint import context
 from healthlint.config import Config
 from healthlint.context import suppression
-from healthlint.context.base import Cues, Drop, Hit
+from healthlint.context.base import Cues, Hit
 from healthlint.context.conditions import occurrence
 from healthlint.document import Document
 from healthlint.document.normalize import normalize
 from healthlint.document.segment import Segmenter
 from healthlint.document.sentences import layout
 from healthlint.errors import ConfigError, RuleError, RuleTimeoutError
-from healthlint.finding import CATEGORIES, Finding, RuleInfo, Severity
+from healthlint.finding import CATEGORIES, Candidate, Finding, RuleInfo, Severity
 from healthlint.matching.analysis import Analysis, RegexTimeout
 from healthlint.matching.prefilter import Prefilters
 from healthlint.matching.terms import TermIndex
 from healthlint.rules.cache import cached_rules
 from healthlint.rules.load import VOCABULARY_FOLDER, Rule, default_rules_dir
 from healthlint.sources.files import format_for_path
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One hit a rule's matcher yielded, with every filter's verdict on it (`explain --trace`).
-
-    `start`/`end` are offsets into the text given; `kept` says whether it became a finding."""
-
-    rule: str
-    start: int
-    end: int
-    text: str
-    verdicts: tuple[tuple[str, Drop | None], ...]
-    suppressed: bool = False
-
-    @property
-    def kept(self) -> bool:
-        return not self.suppressed and all(drop is None for _, drop in self.verdicts)
 
 
 class Linter:
@@ -133,17 +114,17 @@ class Linter:
         out = []
         for rule, chain, spans in self._candidates(analysis, {}):
             for start, end in spans:
-                verdicts = tuple(
-                    context.verdicts(chain, Hit(rule, analysis, start, end), self._cues)
-                )
                 finding = self._finding(rule, analysis, start, end)
                 if finding is None:
                     continue
-                silenced = suppression.suppressed(finding, suppressions)
-                out.append(
-                    Candidate(rule.id, finding.start, finding.end, finding.text, verdicts, silenced)
+                hit = Hit(rule, analysis, start, end)
+                verdicts = tuple(
+                    (name, None if drop is None else context.reason(drop, self.config.language))
+                    for name, drop in context.verdicts(chain, hit, self._cues)
                 )
-        return sorted(out, key=lambda c: (c.start, c.end, c.rule))
+                silenced = suppression.suppressed(finding, suppressions)
+                out.append(Candidate(finding, verdicts, silenced))
+        return sorted(out, key=lambda c: c.finding.sort_key)
 
     def lint_many(
         self, texts: Iterable[str], *, jobs: int | None = None, format: str | None = None

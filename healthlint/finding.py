@@ -99,3 +99,18 @@ class RuleInfo:
     bad_examples: tuple[str, ...]
     good_examples: tuple[str, ...]
     path: str
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A hit a rule's matcher yielded, as the finding it would be, with each context filter's
+    verdict on it: (filter, None when it keeps the hit, else why it drops it). For
+    `explain --trace`: why a phrase is, or is not, a finding."""
+
+    finding: Finding
+    verdicts: tuple[tuple[str, str | None], ...]
+    suppressed: bool = False
+
+    @property
+    def kept(self) -> bool:
+        return not self.suppressed and all(why is None for _, why in self.verdicts)

@@ -3,13 +3,15 @@
 `healthlint rules` lists every rule on one line; `healthlint explain RULE` prints what a rule
 flags, why (its legal basis), what to write instead, its good and bad examples from the YAML
 and how to suppress it. SARIF's rule help is the same text, so the two never drift apart.
+`healthlint explain --trace TEXT` shows every candidate hit and which context filter kept or
+dropped it, and why.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from healthlint.finding import RuleInfo
+from healthlint.finding import Candidate, RuleInfo
 
 _TITLES = {
     "zh": (
@@ -105,3 +107,25 @@ def rules_table(rules: Sequence[RuleInfo]) -> str:
         for row in rows
     ]
     return "\n".join(lines) + "\n"
+
+
+_TRACE_WORDS = {
+    "zh": ("报告", "不报告", "被行内注释屏蔽", "通过"),
+    "en": ("finding", "dropped", "suppressed by an inline comment", "passed"),
+}
+
+
+def trace_text(candidates: Sequence[Candidate], language: str = "zh") -> str:
+    """Each candidate hit on one line with its verdict, then every filter that dropped it and
+    why, then the filters it passed."""
+    kept, dropped, suppressed, passed = _TRACE_WORDS.get(language, _TRACE_WORDS["en"])
+    out = []
+    for candidate in candidates:
+        f = candidate.finding
+        verdict = kept if candidate.kept else suppressed if candidate.suppressed else dropped
+        out.append(f"{f.line}:{f.column} {f.rule} “{f.text}”: {verdict}")
+        out += [f"    ✗ {name}: {why}" for name, why in candidate.verdicts if why is not None]
+        fine = [name for name, why in candidate.verdicts if why is None]
+        if fine:
+            out.append(f"    ✓ {passed}: {', '.join(fine)}")
+    return "".join(line + "\n" for line in out)

@@ -159,7 +159,7 @@ class SarifFormatter(Formatter):
     """`--format sarif`: one SARIF log for the whole run, written at the end."""
 
     def finish(self, reports: Sequence[Report]) -> None:
-        from healthlint import __version__
+        from healthlint.version import __version__
 
         log = sarif_log(reports, self.rules, version=__version__)
         json.dump(log, self.stream, ensure_ascii=False, indent=2)

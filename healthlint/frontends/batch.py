@@ -21,9 +21,10 @@ from typing import IO, Any
 
 from healthlint.engine import Linter
 from healthlint.errors import HealthlintError
-from healthlint.frontends.cli import load_linter
 from healthlint.parallel import ordered_map
 from healthlint.results.verdict import assess
+from healthlint.rules.cache import default_cache_dir
+from healthlint.run import load_linter
 
 #: Seconds between two redraws of the progress line.
 _REDRAW = 0.2
@@ -175,7 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("healthlint batch: --jobs and --skip must not be negative", file=sys.stderr)
         return 2
     try:
-        linter = load_linter(args.config)
+        linter = load_linter(args.config, cache_dir=default_cache_dir())
         source = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
         sink = sys.stdout if args.output is None else open(args.output, "w", encoding="utf-8")  # noqa: SIM115
     except HealthlintError as error:

@@ -12,20 +12,17 @@ else is the lint command. Only `--fix` and `--write-baseline` write files.
 from __future__ import annotations
 
 import argparse
-import itertools
 import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from healthlint.config import Config
-from healthlint.errors import HealthlintError, RuleTimeoutError, UsageError
+from healthlint.errors import HealthlintError, UsageError
 from healthlint.finding import Severity
 
 if TYPE_CHECKING:
     from healthlint.engine import Linter
-    from healthlint.finding import Finding
     from healthlint.formatters import Report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -137,23 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _version() -> str:
-    from healthlint import __version__
+    from healthlint.version import __version__
 
     return __version__
-
-
-def load_config(path: str | None, **options: Any) -> Config:
-    """`--config FILE` or the discovered config, with command-line `options` applied."""
-    config = Config.load(path) if path else Config.discover()
-    return config.with_options(**options) if options else config
-
-
-def load_linter(config_path: str | None = None, **options: Any) -> Linter:
-    """The Linter every subcommand uses: config from `--config` or discovery, plus `options`."""
-    from healthlint.engine import Linter
-    from healthlint.rules.cache import default_cache_dir
-
-    return Linter(load_config(config_path, **options), cache_dir=default_cache_dir())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -191,11 +174,9 @@ def _report(error: HealthlintError, stream: TextIO, context: str = "") -> None:
 
 
 def _lint(argv: list[str], out: TextIO, err: TextIO) -> int:
-    from healthlint.engine import Linter
     from healthlint.formatters import FORMATTERS, Report
     from healthlint.rules.cache import default_cache_dir
-    from healthlint.sources.decode import read_source, read_stdin
-    from healthlint.sources.files import input_format, iter_files
+    from healthlint.run import Linted, Session, lint_paths, load_config
 
     args = build_parser().parse_args(argv)
     if args.format not in FORMATTERS:
@@ -203,10 +184,7 @@ def _lint(argv: list[str], out: TextIO, err: TextIO) -> int:
     if not args.paths:
         raise UsageError("no input: give files or folders to lint, or - for standard input")
     _check_combinations(args)
-    # Imported only by the runs that use them: most runs neither fix nor keep a baseline.
-    if args.fix or args.diff or args.write_baseline:
-        from healthlint.results import fix
-    if args.baseline:
+    if args.baseline:  # imported only by the runs that keep one
         from healthlint.results import baseline
     config = load_config(args.config)
     config = config.with_options(
@@ -216,72 +194,49 @@ def _lint(argv: list[str], out: TextIO, err: TextIO) -> int:
         language=args.language,
         fail_on=args.fail_on,
     )
-    cache = default_cache_dir()
-    linter = Linter(config, cache_dir=cache)
+    session = Session(config, cache_dir=default_cache_dir())
     known = None if args.write_baseline or not args.baseline else baseline.load(args.baseline)
     color = not args.no_color and not os.environ.get("NO_COLOR") and out.isatty()
     formatter = FORMATTERS[args.format](
-        out, rules=linter.rules, color=color, quiet=args.quiet, config=config
+        out, rules=session.linter.rules, color=color, quiet=args.quiet, config=config
     )
-    fixes = fix.fixes_of(linter.rules) if args.fix or args.diff else {}
     formatter.start()
     reports: list[Report] = []
     entries: list[baseline.Entry] = []
     errors = changed = 0
-
-    def lint(text: str, fmt: str, name: str) -> list[Finding]:
-        """The linter's findings; a rule that runs out of time is reported once, then dropped
-        so that it cannot stall every other file."""
-        nonlocal linter, config, errors
-        try:
-            return linter.lint(text, format=fmt)
-        except RuleTimeoutError as exc:
-            for error in exc.errors:
-                _report(error, err, f" (on {name}; rule skipped from here on)")
-            errors += len(exc.errors)
-            config = config.with_options(ignore=(*config.ignore, *exc.rules))
-            linter = Linter(config, cache_dir=cache)
-            return exc.findings
-
-    for item in _inputs(args.paths, config, iter_files):
-        if isinstance(item, HealthlintError):
-            _report(item, err)
-            errors += 1
-            continue
-        try:
-            if item == "-":
-                name = args.stdin_filename or "-"
-                source = read_stdin(name=name, encoding=args.encoding)
-            else:
-                name = str(item)
-                source = read_source(item, encoding=args.encoding)
-            fmt = input_format(name, args.input_format)
-            text = source.text
-            findings = lint(text, fmt, name)
-            if fixes:
-                new_text, applied = fix.apply_fixes(text, findings, fixes)
-                if applied and args.diff:
-                    out.write(fix.unified_diff(name, text, new_text))
-                    changed += 1
-                elif applied:
-                    fix.write_fixed(source, new_text)
-                    text, findings = new_text, lint(new_text, fmt, name)
-        except HealthlintError as exc:
-            _report(exc, err)
+    fix = "diff" if args.diff else "write" if args.fix else None
+    results = lint_paths(
+        session,
+        args.paths,
+        stdin_name=args.stdin_filename,
+        encoding=args.encoding,
+        input_format=args.input_format,
+        fix=fix,
+    )
+    for result in results:
+        if not isinstance(result, Linted):
+            _report(result, err)
             errors += 1
             continue
         if args.diff:
+            out.write(result.diff)
+            changed += bool(result.diff)
             continue
+        findings = result.findings
         if args.write_baseline:
-            entries += baseline.entries_for(name, text, findings, _folder(args.baseline))
+            entries += baseline.entries_for(
+                result.name, result.text, findings, _folder(args.baseline)
+            )
             continue
         if known is not None:
-            findings = known.filter_new(name, text, findings)
-        report = Report(name, text, findings)
+            findings = known.filter_new(result.name, result.text, findings)
+        report = Report(result.name, result.text, findings)
         formatter.file(report)
         reports.append(report)
     if args.write_baseline:
-        fix.write_atomic(args.baseline, baseline.dumps(entries).encode("utf-8"))
+        from healthlint.results.fix import write_atomic
+
+        write_atomic(args.baseline, baseline.dumps(entries).encode("utf-8"))
         err.write(
             f"healthlint: recorded {sum(e.count for e in entries)} findings in {args.baseline}\n"
         )
@@ -293,7 +248,7 @@ def _lint(argv: list[str], out: TextIO, err: TextIO) -> int:
         (out if args.format == "text" else err).write(_statistics(reports))
     if errors:
         return EXIT_ERROR
-    threshold = Severity(config.fail_on).rank
+    threshold = Severity(session.config.fail_on).rank
     failing = any(Severity(f.severity).rank >= threshold for r in reports for f in r.findings)
     return EXIT_FINDINGS if failing else EXIT_OK
 
@@ -327,20 +282,38 @@ def _rules(argv: list[str], out: TextIO) -> int:
     from healthlint.formatters.explain import rules_table
 
     args = _subparser("rules", "List every rule: id, category, severity, summary.").parse_args(argv)
-    linter = load_linter(args.config, language=args.language)
+    linter = _linter(args.config, language=args.language)
     out.write(rules_table(linter.rules))
     return EXIT_OK
 
 
 def _explain(argv: list[str], out: TextIO) -> int:
-    """`healthlint explain RULE`: what it flags, why, examples, how to suppress."""
-    from healthlint.formatters.explain import explain_text
+    """`healthlint explain RULE`: what it flags, why, examples, how to suppress; with
+    `--trace TEXT`, why each candidate hit in TEXT is or is not a finding."""
+    from healthlint.formatters.explain import explain_text, trace_text
 
-    parser = _subparser("explain", "Explain one rule: what it flags, why, examples.")
-    parser.add_argument("rule", metavar="RULE", help="a rule id, as `healthlint rules` lists")
+    parser = _subparser(
+        "explain",
+        "Explain one rule: what it flags, why, examples; or, with --trace, which context "
+        "filter kept or dropped each candidate hit in a text.",
+    )
+    parser.add_argument(
+        "rule", metavar="RULE", nargs="?", help="a rule id, as `healthlint rules` lists"
+    )
+    parser.add_argument("--trace", metavar="TEXT", help="a text to trace (- reads standard input)")
+    parser.add_argument(
+        "--input-format", choices=("text", "markdown", "html"), default="text", help="with --trace"
+    )
     args = parser.parse_args(argv)
+    if args.trace is None and args.rule is None:
+        raise UsageError("explain needs a RULE, or --trace TEXT")
     # Every rule, even one the config switches off: the user asks about it by name.
-    linter = load_linter(args.config, language=args.language, select=(), ignore=())
+    select = (args.rule,) if args.trace is not None and args.rule else ()
+    linter = _linter(args.config, language=args.language, select=select, ignore=())
+    if args.trace is not None:
+        text = sys.stdin.read() if args.trace == "-" else args.trace
+        out.write(trace_text(linter.trace(text, format=args.input_format), linter.config.language))
+        return EXIT_OK
     by_id = {r.id: r for r in linter.rules}
     if args.rule not in by_id:
         raise UsageError(f"unknown rule {args.rule!r}; `healthlint rules` lists them")
@@ -354,18 +327,16 @@ _SUBCOMMANDS: dict[str, Callable[[list[str], TextIO], int]] = {
 }
 
 
+def _linter(config_path: str | None, **options: Any) -> Linter:
+    """The Linter a subcommand uses, with the command line's rules cache."""
+    from healthlint.rules.cache import default_cache_dir
+    from healthlint.run import load_linter
+
+    return load_linter(config_path, cache_dir=default_cache_dir(), **options)
+
+
 def _subparser(name: str, description: str) -> argparse.ArgumentParser:
     parser = _Parser(prog=f"healthlint {name}", description=description)
     parser.add_argument("--config", metavar="FILE", help="config file (default: discovered)")
     parser.add_argument("--language", choices=("zh", "en"), help="message language")
     return parser
-
-
-def _inputs(paths: Sequence[str], config: Config, iter_files):  # type: ignore[no-untyped-def]
-    """Standard input as "-", files in order; errors as values so the run goes on. Paths go
-    to `iter_files` together, so a file named twice or reached twice is linted once."""
-    for is_stdin, group in itertools.groupby(paths, key=lambda path: path == "-"):
-        if is_stdin:
-            yield from group
-        else:
-            yield from iter_files(list(group), exclude=config.exclude)
