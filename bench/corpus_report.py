@@ -190,7 +190,8 @@ def report_sample(linted: Sequence[Linted], size: int, seed: int) -> list[str]:
     everything = [(x.record, f) for x in linted if x.record.part == "tuned" for f in x.findings]
     picked = random.Random(seed).sample(everything, min(size, len(everything)))
     lines = [
-        f"(c) {len(picked)} findings sampled from the tuned part's {len(everything)} (seed {seed}); "
+        f"(c) {len(picked)} findings sampled from the tuned part's {len(everything)} "
+        f"(seed {seed}); "
         "judge each one right or wrong"
     ]
     for n, (record, f) in enumerate(picked, 1):
