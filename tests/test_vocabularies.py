@@ -370,5 +370,9 @@ def _all_comment_text() -> Iterator[str]:
                 yield line
 
 
-def test_no_machine_paths_in_data() -> None:
-    assert [line for line in _all_comment_text() if "/work/" in line or "/tmp/" in line] == []
+ABSOLUTE_PATH = re.compile(r"(?:^|[\s(])/[A-Za-z_.-]+/")
+
+
+def test_no_local_paths_in_data() -> None:
+    """Sources are named by title or URL, never by where a file sat on someone's disk."""
+    assert [line for line in _all_comment_text() if ABSOLUTE_PATH.search(line)] == []
