@@ -26,14 +26,24 @@ from healthlint.matching.prefilter import Prefilters
 from healthlint.matching.vocabulary import Vocabulary
 
 OPTIONS = {
-    "parts": Option(list, doc="word lists, in order: each a list of terms, `re:` or `@name`", items=list),
+    "parts": Option(
+        list, doc="word lists, in order: each a list of terms, `re:` or `@name`", items=list
+    ),
     "gap": Option(int, 4, "most characters between two consecutive parts", minimum=0),
-    "within": Option(str, "clause", "the claim stays inside one clause or sentence", choices=("clause", "sentence")),
-    "order": Option(str, "fixed", "fixed, or any (two parts, either way round)", choices=("fixed", "any")),
+    "within": Option(
+        str,
+        "clause",
+        "the claim stays inside one clause or sentence",
+        choices=("clause", "sentence"),
+    ),
+    "order": Option(
+        str, "fixed", "fixed, or any (two parts, either way round)", choices=("fixed", "any")
+    ),
     "flag": Option((str, int), "all", "flag all parts, or only the part with this index"),
 }
 #: Characters a claim never spans inside a clause (the clause marks of `Analysis.clause`).
 _CLAUSE_MARKS = frozenset(",，、:：;；()（）\n。!?…")
+_SENTENCE_MARKS = frozenset("\n。!?;…")
 
 
 class Claim(Kind):
@@ -82,8 +92,6 @@ class Claim(Kind):
                     break
                 chain.append(found)
             else:
-                if not self.clause and not _same_sentence(analysis, chain[0][0], chain[-1][1]):
-                    continue
                 if self.flag is None:
                     yield chain[0][0], chain[-1][1]
                 else:
@@ -97,13 +105,9 @@ class Claim(Kind):
         between that ends the clause (or the sentence)."""
         k = bisect.bisect_left(starts, after)
         while k < len(spans) and spans[k][0] <= after + self.gap:
-            between = text[after : spans[k][0]]
-            if not self.clause or not _CLAUSE_MARKS.intersection(between):
-                if self.clause or not any(c in "。!?\n" for c in between):
-                    return spans[k]
+            between = set(text[after : spans[k][0]])
+            if not between & (_CLAUSE_MARKS if self.clause else _SENTENCE_MARKS):
+                return spans[k]
             k += 1
         return None
 
-
-def _same_sentence(analysis: Analysis, start: int, end: int) -> bool:
-    return analysis.layout.sentence_index(start) == analysis.layout.sentence_index(max(start, end - 1))
