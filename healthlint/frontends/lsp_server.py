@@ -518,7 +518,9 @@ def _wanted(kind: str, only: Sequence[str] | None) -> bool:
     matches itself and its parents, `source.fixAll` matches `source.fixAll.healthlint`)."""
     if not only:
         return True
-    return any(kind == str(o) or kind.startswith(f"{o}.") for o in only)
+    wanted = str(getattr(kind, "value", kind))
+    names = [str(getattr(o, "value", o)) for o in only]  # enum members or plain strings
+    return any(wanted == name or wanted.startswith(f"{name}.") for name in names)
 
 
 def _lsp(position: positions.Position) -> types.Position:
