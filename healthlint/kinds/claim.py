@@ -110,4 +110,3 @@ class Claim(Kind):
                 return spans[k]
             k += 1
         return None
-
