@@ -28,6 +28,8 @@ from healthlint.sources.yamlsafe import MAX_BYTES, key_line, load_yaml
 #: Looked for in each folder, in this order; pyproject.toml counts only with [tool.healthlint].
 CONFIG_NAMES = (".healthlint.yaml", ".healthlint.yml", ".healthlint.toml")
 LANGUAGES = ("zh", "en")
+#: What a platform may say it lints (healthlint.context.register): auto decides per text.
+PROFILES = ("auto", "ad", "article")
 SEVERITIES = tuple(s.value for s in Severity)
 
 _DEFAULT_WEIGHTS = {
@@ -157,6 +159,7 @@ OPTIONS: Mapping[str, Option] = {
     "allow": Option("names", "phrases never flagged (names, titles)"),
     "language": Option("choice", "message language", LANGUAGES),
     "fail_on": Option("choice", "lowest severity that makes the exit code 1", SEVERITIES),
+    "profile": Option("choice", "what is linted: auto (decide per text), ad or article", PROFILES),
     "exclude": Option("names", "paths not to lint, gitignore patterns relative to this file"),
     "respect_gitignore": Option(
         "bool", "skip what .gitignore files ignore, inside a git work tree"
@@ -215,6 +218,7 @@ class Config:
     allow: tuple[str, ...] = ()  # phrases never flagged (product names, quoted titles)
     language: str = "zh"  # message language: zh or en
     fail_on: str = "warning"  # lowest severity that makes the exit code 1
+    profile: str = "auto"  # what is linted: auto (decide per text), ad or article
     exclude: tuple[str, ...] = ()  # gitignore patterns, relative to `base`
     respect_gitignore: bool = True  # skip what .gitignore ignores (inside a git work tree)
     inline_config: bool = True  # honour suppression comments in the linted texts

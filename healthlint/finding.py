@@ -63,6 +63,7 @@ class Finding:
     text: str
     suggestion: str | None = None
     basis: str | None = None
+    register: str | None = None  # of the finding's paragraph: promotional or informational
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -70,6 +71,22 @@ class Finding:
     @property
     def sort_key(self) -> tuple[int, int, str]:
         return (self.start, self.end, self.rule)
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything one lint learns about a text: its findings, and what kind of text it is.
+
+    `register` is "promotional" when the text promotes a product or provider of its own (a
+    price, an order path, a contact, 本品/这款/我院, a registration mark), else
+    "informational"; `product_types` are what a promotional text sells (food, health-food,
+    special-medical-food, drug, device, cosmetic, medical-service), most mentioned first;
+    `promotional` the source spans of its promotional paragraphs."""
+
+    findings: list[Finding]
+    register: str
+    product_types: tuple[str, ...]
+    promotional: tuple[tuple[int, int], ...]
 
 
 @dataclass(frozen=True)

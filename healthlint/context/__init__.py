@@ -12,10 +12,11 @@ Each filter is one small module of this package declaring
 - `REASONS`: why it drops a hit, per reason key, in Chinese and English;
 - `drops(hit, cues) -> Drop | None`.
 
-Some filters always run (the configured allow list, the reference list, headings, a rule's
-exceptions and conditions, word boundaries); the others are chosen per rule by its `filters:`
-option, which defaults to its folder's `_defaults.yaml` and then to its kind. Inline
-suppressions (`suppression`) work on findings, after these.
+Some filters always run (the configured allow list, the reference list, headings, the
+register a rule asks for, a rule's exceptions and conditions, word boundaries); the others
+are chosen per rule by its `filters:` option, which defaults to its folder's
+`_defaults.yaml` and then to its kind. Inline suppressions (`suppression`) work on findings,
+after these.
 """
 
 from __future__ import annotations
@@ -37,11 +38,19 @@ from healthlint.context import (
     quotation,
     references,
     refutation,
+    register,
 )
 from healthlint.context.base import Cues, Drop, Hit
 
 #: Run for every rule, cheapest first.
-ALWAYS: tuple[ModuleType, ...] = (allowed, references, headings, exceptions, conditions)
+ALWAYS: tuple[ModuleType, ...] = (
+    allowed,
+    references,
+    headings,
+    register,
+    exceptions,
+    conditions,
+)
 #: Chosen per rule (`filters:`), run in this order.
 OPTIONAL: dict[str, ModuleType] = {
     m.NAME: m for m in (negation, refutation, attribution, question, hedging, debunk, quotation)

@@ -54,6 +54,12 @@ def common_options(filters: tuple[str, ...] | None) -> dict[str, Option]:
         "filters": Option(
             list, None, "the optional context filters this rule runs", items=str, choices=filters
         ),
+        "register": Option(
+            str,
+            None,
+            "report only in a text of this register: promotional or informational",
+            choices=("promotional", "informational"),
+        ),
         "scopes": Option(
             list, list(WHERE), "where the rule looks: body, heading", items=str, choices=WHERE
         ),
