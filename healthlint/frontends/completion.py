@@ -66,5 +66,6 @@ def main(argv: Sequence[str]) -> int:
     import shtab
 
     args = build_parser().parse_args(list(argv))
-    sys.stdout.write(shtab.complete(command_tree(), shell=args.shell))
+    script = shtab.complete(command_tree(), shell=args.shell)
+    sys.stdout.write(script if script.endswith("\n") else script + "\n")
     return EXIT_OK

@@ -57,7 +57,7 @@ class Ignores:
     ) -> None:
         self.layers = [(Path(os.path.abspath(base)), _spec(p)) for base, p in layers if p]
         self.gitignore = gitignore
-        #: paths named explicitly (not found in a folder) that an exclude left out
+        #: files named explicitly (not found in a folder) that an exclude left out
         self.left_out: list[str] = []
         self._roots: dict[Path, Path | None] = {}
         self._specs: dict[Path, Any] = {}
@@ -192,7 +192,8 @@ class Discovery:
             yield self._stat_error(given, exc)
             return
         if self.ignores.excluded(given, is_dir=stat.S_ISDIR(st.st_mode)):
-            self.ignores.left_out.append(name)
+            if not stat.S_ISDIR(st.st_mode):  # a folder given that is all excluded lints nothing
+                self.ignores.left_out.append(name)
             return
         if stat.S_ISDIR(st.st_mode):
             yield from self._walk_folder(given, st)
