@@ -225,7 +225,7 @@ def test_unknown_and_unused_suppressions_are_warnings(capsys, tmp_path: Path) ->
         "<!-- healthlint-disable-next-line overclaim -->\n本品能彻底治愈高血压。\n"
     )
     (tmp_path / "a.md").write_text(text, encoding="utf-8")
-    code, out, _ = run(capsys, "--format", "json", "a.md")
+    _, out, _ = run(capsys, "--format", "json", "a.md")
     found = {(f["rule"], f["line"]) for f in json.loads(out)}
     assert ("unknown-suppression", 1) in found and ("cure-promise", 2) in found
     assert ("unused-suppression", 3) in found

@@ -75,7 +75,7 @@ def test_top_level_toml_config_and_its_bad_rule_ids_count(tmp_path: Path, capsys
     article = write(tmp_path / "a.md", CLAIM)
     assert main([str(article)]) == 2
     assert "no-such-rule" in capsys.readouterr().err
-    with pytest.raises(ConfigError, match="no \\[tool.healthlint\\] table"):
+    with pytest.raises(ConfigError, match=r"no \[tool\.healthlint\] table"):
         Config.load(write(tmp_path / "other" / "pyproject.toml", '[project]\nname = "x"\n'))
 
 
