@@ -78,7 +78,7 @@ class Rule:
     exceptions: Vocabulary = field(repr=False)
     word_boundary: bool
     filters: tuple[str, ...]
-    register: str | None
+    register: frozenset[str]
     scopes: frozenset[str]
     requires: tuple[Condition, ...] = field(repr=False)
     unless: tuple[Condition, ...] = field(repr=False)
@@ -377,7 +377,7 @@ def _compile_rule(
         exceptions=compiler.vocabulary(values["exceptions"]),
         word_boundary=values["word_boundary"],
         filters=tuple(kind.filters if values["filters"] is None else values["filters"]),
-        register=values["register"],
+        register=frozenset(values["register"] or ()),
         scopes=frozenset(values["scopes"]),
         requires=_conditions(values["requires"], compiler, where),
         unless=_conditions(values["unless"], compiler, where),
