@@ -83,7 +83,7 @@ CONDITION: dict[str, Option] = {
     "side": Option(
         str,
         "both",
-        "with scope: window, look before, after or both sides of the hit",
+        "look only before or after the hit (the hit excluded), or both sides",
         choices=SIDES,
     ),
 }
