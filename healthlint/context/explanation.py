@@ -12,7 +12,7 @@ from healthlint.context import register
 from healthlint.context.base import Cues, Drop, Hit
 
 NAME = "explanation"
-CUES = ("advice_frame", "explanation")
+CUES = ("explanatory_subjects", "explanation")
 REASONS = {
     "explains": {
         "zh": "句中有“{cue}”，是在说明健康知识而非推销",
@@ -25,8 +25,9 @@ def drops(hit: Hit, cues: Cues) -> Drop | None:
     if register.at(hit.analysis, cues, hit.start) != register.UNMARKED:
         return None
     sentence = hit.analysis.layout.sentence_at(hit.start)
-    for name in CUES:
-        span = cues[name].first_within(hit.analysis, sentence.start, max(sentence.end, hit.end))
-        if span:
-            return Drop(NAME, "explains", hit.cue(span))
+    for name in CUES:  # outside the hit: its own words (治疗, 降糖药) are the claim
+        for lo, hi in ((sentence.start, hit.start), (hit.end, max(sentence.end, hit.end))):
+            span = cues[name].first_within(hit.analysis, lo, hi)
+            if span:
+                return Drop(NAME, "explains", hit.cue(span))
     return None
