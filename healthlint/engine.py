@@ -209,17 +209,17 @@ class Linter:
             text=source[source_start:source_end],
             suggestion=rule.suggestion(language),
             basis=rule.basis,
-            register=register.paragraph_register(analysis, self._cues, start),
+            register=register.at(analysis, self._cues, start),
         )
 
     def _result(self, analysis: Analysis, findings: list[Finding]) -> Result:
         found = register.of(analysis, self._cues)
         promotional = tuple(
             analysis.offsets.span_to_source(start, end)
-            for (start, end), flag in zip(analysis.layout.paragraphs, found.paragraphs, strict=True)
-            if flag and end > start
+            for (start, end), name in zip(analysis.layout.paragraphs, found.paragraphs, strict=True)
+            if name == register.PROMOTIONAL and end > start
         )
-        return Result(findings, found.name, found.product_types, promotional)
+        return Result(findings, found.document, found.product_types, promotional)
 
     def _info(self, rule: Rule) -> RuleInfo:
         language = self.config.language

@@ -63,7 +63,7 @@ class Finding:
     text: str
     suggestion: str | None = None
     basis: str | None = None
-    register: str | None = None  # of the finding's paragraph: promotional or informational
+    register: str | None = None  # where the finding is: promotional, informational or unmarked
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -78,10 +78,11 @@ class Result:
     """Everything one lint learns about a text: its findings, and what kind of text it is.
 
     `register` is "promotional" when the text promotes a product or provider of its own (a
-    price, an order path, a contact, 本品/这款/我院, a registration mark), else
-    "informational"; `product_types` are what a promotional text sells (food, health-food,
-    special-medical-food, drug, device, cosmetic, medical-service), most mentioned first;
-    `promotional` the source spans of its promotional paragraphs."""
+    price, an order path, a contact, 本品/这款/我院, a registration mark, ad-copy voice),
+    "informational" when it explains (research, advice relayed, citations, news), "unmarked"
+    when it shows neither; `product_types` are what a text that is not informational sells
+    (food, health-food, special-medical-food, drug, device, cosmetic, medical-service), most
+    mentioned first; `promotional` the source spans of its promotional paragraphs."""
 
     findings: list[Finding]
     register: str

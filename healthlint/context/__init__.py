@@ -31,6 +31,7 @@ from healthlint.context import (
     conditions,
     debunk,
     exceptions,
+    explanation,
     headings,
     hedging,
     negation,
@@ -53,7 +54,8 @@ ALWAYS: tuple[ModuleType, ...] = (
 )
 #: Chosen per rule (`filters:`), run in this order.
 OPTIONAL: dict[str, ModuleType] = {
-    m.NAME: m for m in (negation, refutation, attribution, question, hedging, debunk, quotation)
+    m.NAME: m
+    for m in (negation, refutation, attribution, question, hedging, debunk, explanation, quotation)
 }
 #: Run last: segmenting a sentence into words costs more than every other filter.
 LAST: tuple[ModuleType, ...] = (boundaries,)

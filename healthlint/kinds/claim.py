@@ -102,11 +102,13 @@ class Claim(Kind):
         self, text: str, after: int, spans: list[tuple[int, int]], starts: list[int]
     ) -> tuple[int, int] | None:
         """The first occurrence starting `gap` or fewer characters after `after`, with nothing
-        between that ends the clause (or the sentence)."""
+        between that ends the clause (or the sentence); of several starting there, the longest
+        (降血糖 rather than 降血)."""
         k = bisect.bisect_left(starts, after)
+        marks = _CLAUSE_MARKS if self.clause else _SENTENCE_MARKS
         while k < len(spans) and spans[k][0] <= after + self.gap:
-            between = set(text[after : spans[k][0]])
-            if not between & (_CLAUSE_MARKS if self.clause else _SENTENCE_MARKS):
-                return spans[k]
+            if not marks.intersection(text[after : spans[k][0]]):
+                last = bisect.bisect_right(starts, spans[k][0]) - 1
+                return spans[last]  # sorted by (start, end): the last one there is the longest
             k += 1
         return None

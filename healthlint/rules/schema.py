@@ -55,10 +55,11 @@ def common_options(filters: tuple[str, ...] | None) -> dict[str, Option]:
             list, None, "the optional context filters this rule runs", items=str, choices=filters
         ),
         "register": Option(
-            str,
+            list,
             None,
-            "report only in a text of this register: promotional or informational",
-            choices=("promotional", "informational"),
+            "report only in text of these registers: promotional, informational, unmarked",
+            items=str,
+            choices=("promotional", "informational", "unmarked"),
         ),
         "scopes": Option(
             list, list(WHERE), "where the rule looks: body, heading", items=str, choices=WHERE
@@ -82,7 +83,7 @@ CONDITION: dict[str, Option] = {
     "side": Option(
         str,
         "both",
-        "with scope: window, look before, after or both sides of the hit",
+        "look only before or after the hit (the hit excluded), or both sides",
         choices=SIDES,
     ),
 }
