@@ -46,13 +46,7 @@ PROMOTION = (
     "sales_path",
     "marketing",
 )
-EXPLANATION = (
-    "explanation",
-    "explanatory_subjects",
-    "citation",
-    "study_reference",
-    "debunk_document",
-)
+EXPLANATION = ("explanation", "explanatory_subjects", "citation", "study_reference", "debunk_document")
 PRODUCTS = {
     "food": "products_food",
     "health-food": "products_health_food",
