@@ -41,8 +41,9 @@ OPTIONS = {
     ),
     "flag": Option((str, int), "all", "flag all parts, or only the part with this index"),
 }
-#: Characters a claim never spans inside a clause (the clause marks of `Analysis.clause`).
-_CLAUSE_MARKS = frozenset(",，、:：;；()（）\n。!?…")
+#: Characters a claim never spans inside a clause: the clause marks of `Analysis.clause`,
+#: except the enumeration comma (颈椎病、肩周炎都有奇效 is one claim about two diseases).
+_CLAUSE_MARKS = frozenset(",，:：;；()（）\n。!?…")
 _SENTENCE_MARKS = frozenset("\n。!?;…")
 
 
