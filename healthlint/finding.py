@@ -63,7 +63,7 @@ class Finding:
     text: str
     suggestion: str | None = None
     basis: str | None = None
-    register: str | None = None  # where the finding is: promotional, informational or unmarked
+    register: str | None = None  # promotional, advertorial, informational or unmarked
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -79,8 +79,9 @@ class Result:
 
     `register` is "promotional" when the text promotes a product or provider of its own (a
     price, an order path, a contact, 本品/这款/我院, a registration mark, ad-copy voice),
-    "informational" when it explains (research, advice relayed, citations, news), "unmarked"
-    when it shows neither; `product_types` are what a text that is not informational sells
+    "informational" when it explains (research, advice relayed, citations, news),
+    "advertorial" when it explains but names products for sale, "unmarked" when it shows
+    none of these; `product_types` are what a text that is not informational sells
     (food, health-food, special-medical-food, drug, device, cosmetic, medical-service), most
     mentioned first; `promotional` the source spans of its promotional paragraphs."""
 

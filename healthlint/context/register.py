@@ -8,13 +8,21 @@ The same claim reads differently by who makes it: "规律运动有助于降低�
   contact (扫码添加, 咨询热线) or the voice of ad copy (闭眼入, 真实反馈, 家人们);
 - *informational* when it shows none of these but explains: research, experts' advice, a
   citation, a definition, a debunk, a news report;
+- *advertorial* when it explains but also names products for sale (膠囊, 益生菌, 配方): health
+  knowledge that may be an ad in disguise (广告法 第十九条), where a rule that asks for it
+  reads each sentence that does not itself explain;
 - *unmarked* when it shows neither: a short line of ad copy often names no product at all
   ("三甲医院医生都在用，一喝就见效"), and is read as the claim it makes.
 
-A text that mostly explains (more explanatory cues than promotional ones, and at least two) is
+Explanation is weighed: a cue of research, citation, definition or debunk counts two, a
+subject of explanation (饮食, 研究, 服药) one; a text scoring two or more explains. A text
+that mostly explains (a score of four or more, and more than twice its promotional signals) is
 judged paragraph by paragraph: an article that quotes a seller or ends with a pitch is
 promotional only in the paragraphs that show a signal themselves, so its explanation is not
-read as ad copy while a disguised ad at its end still is.
+read as ad copy while a disguised ad at its end still is. And wherever a sentence names a
+product for sale (a capsule, a health food, a cream, a device: 蘋果醋膠囊……穩定血糖), that
+sentence is product talk, promotional whatever the rest of the text is: the advertorial that
+dresses an ad as health knowledge is the ad 广告法 第十九条 forbids.
 
 It is computed once per text and exposed on the result (`Result.register`, each finding's
 `register`); a rule with `register: [promotional, unmarked]` reports everywhere but in text that
@@ -36,8 +44,9 @@ from healthlint.context.base import Cues, Drop, Hit
 from healthlint.matching.analysis import Analysis
 
 NAME = "register"
-PROMOTIONAL, INFORMATIONAL, UNMARKED = "promotional", "informational", "unmarked"
-REGISTERS = (PROMOTIONAL, INFORMATIONAL, UNMARKED)
+PROMOTIONAL, ADVERTORIAL = "promotional", "advertorial"
+INFORMATIONAL, UNMARKED = "informational", "unmarked"
+REGISTERS = (PROMOTIONAL, ADVERTORIAL, INFORMATIONAL, UNMARKED)
 PROMOTION = (
     "product_deixis",
     "registration_marks",
@@ -46,7 +55,13 @@ PROMOTION = (
     "sales_path",
     "marketing",
 )
-EXPLANATION = ("explanation", "explanatory_subjects", "citation", "study_reference", "debunk_document")
+#: Cues that a text explains: each counts two, an explanatory subject (饮食, 研究, 服药) one.
+EXPLANATION = ("explanation", "citation", "study_reference", "debunk_document")
+SUBJECTS = ("explanatory_subjects",)
+#: Words that make a sentence product talk: a product of its own, a mark, or a product for sale.
+PRODUCT_TALK = ("product_deixis", "registration_marks", "product_forms")
+#: Words that make explanatory text an advertorial: products for sale named anywhere.
+PRODUCT_NAMES = (*PRODUCT_TALK, "product_offer")
 PRODUCTS = {
     "food": "products_food",
     "health-food": "products_health_food",
@@ -56,7 +71,9 @@ PRODUCTS = {
     "cosmetic": "products_cosmetic",
     "medical-service": "products_medical_service",
 }
-CUES = (*PROMOTION, *EXPLANATION, *PRODUCTS.values())
+CUES = tuple(
+    dict.fromkeys((*PROMOTION, *EXPLANATION, *SUBJECTS, *PRODUCT_NAMES, *PRODUCTS.values()))
+)
 REASONS = {
     register: {
         "zh": f"本规则不检查{label}文本",
@@ -87,12 +104,18 @@ def of(analysis: Analysis, cues: Cues) -> Register:
 
 
 def at(analysis: Analysis, cues: Cues, index: int) -> str:
-    """The register that holds at matching-text `index`: its paragraph's in a text judged
-    paragraph by paragraph, else the document's."""
+    """The register that holds at matching-text `index`: promotional in a sentence that names
+    a product for sale, else its paragraph's in a text judged paragraph by paragraph, else the
+    document's."""
     register = of(analysis, cues)
-    if not register.per_paragraph:
-        return register.document
-    return register.paragraphs[analysis.layout.sentence_at(index).paragraph]
+    sentence = analysis.layout.sentence_at(index)
+    here = register.paragraphs[sentence.paragraph] if register.per_paragraph else register.document
+    if here == PROMOTIONAL or cues.profile == "article":
+        return here
+    end = max(sentence.end, index + 1)
+    if any(cues[name].within(analysis, sentence.start, end) for name in PRODUCT_TALK):
+        return PROMOTIONAL
+    return here
 
 
 def drops(hit: Hit, cues: Cues) -> Drop | None:
@@ -107,16 +130,20 @@ def _compute(analysis: Analysis, cues: Cues) -> Register:
     if cues.profile == "ad":
         return Register((PROMOTIONAL,) * count, PROMOTIONAL, _products(analysis, cues))
     promotional, promotion = _paragraphs_with(analysis, cues, PROMOTION)
-    explanatory, explanation = _paragraphs_with(analysis, cues, EXPLANATION)
-    if cues.profile == "article" or (explanation >= 2 and explanation > promotion):
-        flags = tuple(PROMOTIONAL if p in promotional else INFORMATIONAL for p in range(count))
-        document = PROMOTIONAL if promotional else INFORMATIONAL
-        products = _products(analysis, cues) if promotional else ()
+    explanation = 2 * _paragraphs_with(analysis, cues, EXPLANATION)[1]
+    explanation += _paragraphs_with(analysis, cues, SUBJECTS)[1]
+    explains = INFORMATIONAL
+    if any(cues[name].occurrences(analysis) for name in PRODUCT_NAMES):
+        explains = ADVERTORIAL
+    if cues.profile == "article" or (explanation >= 4 and explanation > 2 * promotion):
+        flags = tuple(PROMOTIONAL if p in promotional else explains for p in range(count))
+        document = PROMOTIONAL if promotional else explains
+        products = _products(analysis, cues) if promotional or explains == ADVERTORIAL else ()
         return Register(flags, document, products, per_paragraph=True)
     if promotional:
         document = PROMOTIONAL
-    elif explanatory:
-        document = INFORMATIONAL
+    elif explanation >= 2:
+        document = explains
     else:
         document = UNMARKED
     products = _products(analysis, cues) if document != INFORMATIONAL else ()

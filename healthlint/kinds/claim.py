@@ -40,9 +40,19 @@ OPTIONS = {
         str, "fixed", "fixed, or any (two parts, either way round)", choices=("fixed", "any")
     ),
     "flag": Option((str, int), "all", "flag all parts, or only the part with this index"),
+    "between": Option(
+        str, None, "a regex the text between two parts must match whole (default: any text)"
+    ),
+    "not_within": Option(
+        list,
+        [],
+        "words a part's occurrence may not end inside (通 of 普通感冒, 活 of 生活)",
+        items=str,
+    ),
 }
-#: Characters a claim never spans inside a clause (the clause marks of `Analysis.clause`).
-_CLAUSE_MARKS = frozenset(",，、:：;；()（）\n。!?…")
+#: Characters a claim never spans inside a clause: the clause marks of `Analysis.clause`,
+#: except the enumeration comma (颈椎病、肩周炎都有奇效 is one claim about two diseases).
+_CLAUSE_MARKS = frozenset(",，:：;；()（）【】[]\n。!?…")
 _SENTENCE_MARKS = frozenset("\n。!?;…")
 
 
@@ -64,9 +74,12 @@ class Claim(Kind):
         self.clause = options["within"] == "clause"
         self.reverse = options["order"] == "any"
         self.flag = None if flag == "all" else flag
+        between = options["between"]
+        self.between = None if between is None else compiler.regex(between)
+        self.not_within = compiler.vocabulary(options["not_within"])
 
     def check(self, analysis: Analysis) -> Iterator[tuple[int, int]]:
-        spans = [part.occurrences(analysis) for part in self.parts]
+        spans = [self._occurrences(part, analysis) for part in self.parts]
         hits = list(self._chains(analysis, spans))
         if self.reverse:
             hits += [(s, e) for s, e in self._chains(analysis, spans[::-1], reverse=True)]
@@ -77,6 +90,19 @@ class Claim(Kind):
         found = [part.triggers(prefilters) for part in self.parts]
         known = [f for f in found if f is not None]
         return min(known, key=len) if known else None
+
+    def _occurrences(self, part: Vocabulary, analysis: Analysis) -> list[tuple[int, int]]:
+        """A part's occurrences, less those inside a word of `not_within` that starts before
+        them (the 通 of 普通感冒 is no efficacy character)."""
+        found = part.occurrences(analysis)
+        if not self.not_within:
+            return found
+        words = self.not_within.occurrences(analysis)
+        return [
+            (s, e)
+            for s, e in found
+            if not any(ws < s and we >= e for ws, we in _around(words, s))
+        ]
 
     def _chains(
         self, analysis: Analysis, spans: list[list[tuple[int, int]]], *, reverse: bool = False
@@ -107,8 +133,21 @@ class Claim(Kind):
         k = bisect.bisect_left(starts, after)
         marks = _CLAUSE_MARKS if self.clause else _SENTENCE_MARKS
         while k < len(spans) and spans[k][0] <= after + self.gap:
-            if not marks.intersection(text[after : spans[k][0]]):
+            between = text[after : spans[k][0]]
+            if not marks.intersection(between) and (
+                self.between is None or self.between.fullmatch(between)
+            ):
                 last = bisect.bisect_right(starts, spans[k][0]) - 1
                 return spans[last]  # sorted by (start, end): the last one there is the longest
             k += 1
         return None
+
+
+def _around(words: list[tuple[int, int]], start: int) -> list[tuple[int, int]]:
+    """The word occurrences that start within two characters before `start`."""
+    k = bisect.bisect_left(words, (start - 2, start - 2))
+    out = []
+    while k < len(words) and words[k][0] < start:
+        out.append(words[k])
+        k += 1
+    return out

@@ -57,9 +57,10 @@ def common_options(filters: tuple[str, ...] | None) -> dict[str, Option]:
         "register": Option(
             list,
             None,
-            "report only in text of these registers: promotional, informational, unmarked",
+            "report only in text of these registers: promotional, advertorial, informational, "
+            "unmarked",
             items=str,
-            choices=("promotional", "informational", "unmarked"),
+            choices=("promotional", "advertorial", "informational", "unmarked"),
         ),
         "scopes": Option(
             list, list(WHERE), "where the rule looks: body, heading", items=str, choices=WHERE

@@ -97,7 +97,7 @@ _FINDING = {
         "suggestion": {"type": ["string", "null"]},
         "basis": {"type": ["string", "null"]},
         "register": {
-            "enum": ["promotional", "informational", "unmarked", None],
+            "enum": ["promotional", "advertorial", "informational", "unmarked", None],
             "description": "whether the finding's paragraph promotes something",
         },
     },
