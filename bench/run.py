@@ -43,9 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from healthlint.rules.load import default_rules_dir, read_vocabulary, rule_files
+from healthlint.rules.load import default_rules_dir, load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Size of the throughput text and of the batch input, in UTF-8 bytes.
@@ -116,25 +114,9 @@ def repeated(texts: list[str], size: int) -> Iterator[str]:
 
 
 def pack_terms() -> list[str]:
-    """Every term of the shipped rule packs: `terms` lists and lexicon words."""
-    terms: set[str] = set()
-    for path in rule_files(default_rules_dir()):
-        if path.suffix == ".txt":  # a vocabulary: one term a line
-            terms.update(_words(read_vocabulary(path.read_text(encoding="utf-8"), str(path))))
-            continue
-        pack = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for words in (pack.get("lexicon") or {}).values():
-            terms.update(_words(words))
-        for rule in pack.get("rules") or ([pack] if "kind" in pack else []):
-            terms.update(_words(rule.get("terms")))
-    return sorted(terms)
-
-
-def _words(value: Any) -> list[str]:
-    """Literal words of a list, skipping `@lexicon` references (their words come anyway)."""
-    if isinstance(value, dict):  # a lexicon written as {extend: true, words: [...]}
-        value = value.get("words") or value.get("terms")
-    return [w for w in value or [] if isinstance(w, str) and not w.startswith(("@", "re:"))]
+    """Every literal string the shipped rules look for: their terms, vocabularies and the
+    literals their regexes need, as the loader puts them in the one-pass index."""
+    return sorted(load_rules([default_rules_dir()]).index.terms)
 
 
 def user_environment() -> dict[str, str]:
