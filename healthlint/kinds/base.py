@@ -8,6 +8,7 @@ context filters every kind shares (negation, quotes, conditions, suppressions).
 
 from __future__ import annotations
 
+import bisect
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -70,6 +71,32 @@ class Kind(ABC):
         so that the engine can skip the rule on most texts without asking it; None when
         unknown (the rule is always checked)."""
         return None
+
+
+#: The option of the kinds whose hits may not start inside a longer word (`outside`).
+NOT_WITHIN = Option(
+    list,
+    [],
+    "words a hit, or a claim's part, may not start inside (通 of 普通感冒, 治失眠 of 根治失眠)",
+    items=str,
+)
+
+
+def outside(found: list[tuple[int, int]], words: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans of `found` that do not start inside one of `words` begun before them: the 通
+    of 普通感冒, the 治失眠 of 根治失眠 (`not_within`). Both lists are sorted by start."""
+    if not words:
+        return found
+    longest = max(e - s for s, e in words)
+    starts = [s for s, _ in words]
+    kept = []
+    for s, e in found:
+        k = bisect.bisect_left(starts, s) - 1  # the last word that starts before s
+        while k >= 0 and starts[k] >= s - longest and words[k][1] <= s:
+            k -= 1
+        if k < 0 or starts[k] < s - longest:
+            kept.append((s, e))
+    return kept
 
 
 def leftmost_longest(spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
