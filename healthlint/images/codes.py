@@ -37,8 +37,15 @@ def find_codes(bgr: Any) -> list[Code]:
     import cv2
 
     gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-    codes = _qr_codes(gray)
-    for box in _sun_codes(gray):
+    suns = _sun_codes(gray)
+    # A sun code's three marks can pass for QR finder marks; a QR code that decodes is a
+    # QR code, one that does not and sits on a sun code is that sun code.
+    codes = [
+        c
+        for c in _qr_codes(gray)
+        if c.data is not None or not any(_overlap(c.box, s) > 0.3 for s in suns)
+    ]
+    for box in suns:
         if not any(_overlap(box, c.box) > 0.3 for c in codes):
             codes.append(Code("miniprogram", None, box))
     return sorted(codes, key=lambda c: (c.box.top, c.box.left))
@@ -69,24 +76,44 @@ def _qr_codes(gray: Any) -> list[Code]:
 
     height, width = gray.shape[:2]
     found: list[Code] = []
+
+    def add(quad: Any, text: str) -> None:
+        box = _quad_box(quad, width, height)
+        if box.width < 4 or box.height < 4:
+            return
+        data = text or None
+        same = [i for i, c in enumerate(found) if _overlap(c.box, box) > 0.5]
+        if not same:
+            found.append(Code("qr", data, box))
+        elif data is not None and found[same[0]].data is None:
+            found[same[0]] = Code("qr", data, found[same[0]].box)
+
     for detector in (cv2.QRCodeDetectorAruco(), cv2.QRCodeDetector()):
         try:
             _ok, texts, points, _ = detector.detectAndDecodeMulti(gray)
         except cv2.error:
             continue  # OpenCV raises on degenerate candidates; the other detector may do
-        if points is None:
-            continue
-        for text, quad in zip(texts, points, strict=False):
-            box = _quad_box(quad, width, height)
-            if box.width < 4 or box.height < 4:
-                continue
-            data = text or None
-            same = [i for i, c in enumerate(found) if _overlap(c.box, box) > 0.5]
-            if not same:
-                found.append(Code("qr", data, box))
-            elif data is not None and found[same[0]].data is None:
-                found[same[0]] = Code("qr", data, found[same[0]].box)
+        if points is not None:
+            for text, quad in zip(texts, points, strict=False):
+                add(quad, text)
+    # The multi-code calls drop a code they locate but cannot decode; the classic
+    # single-code detector keeps it, so a damaged code is still reported (data None).
+    try:
+        detector = cv2.QRCodeDetector()
+        ok, quad = detector.detect(gray)
+        if ok and quad is not None and _squarish(quad.reshape(-1, 2)):
+            text, _ = detector.decode(gray, quad)[:2]
+            add(quad.reshape(-1, 2), text)
+    except cv2.error:
+        pass
     return found
+
+
+def _squarish(quad: Any) -> bool:
+    """Four corners whose sides differ by at most a quarter: a QR code seen at a modest
+    angle, not a stretch of text or rays the classic detector took for one."""
+    sides = [math.dist(quad[i], quad[(i + 1) % 4]) for i in range(4)]
+    return len(quad) == 4 and min(sides) > 0 and max(sides) <= 1.25 * min(sides)
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,11 @@ Order. A recursive XY cut: at each level the set is cut at the widest empty gap,
 across the page (read top to bottom) or a column gap (read left to right) at least 1.5 line
 heights wide; a set that cannot be cut is read row by row. A column gap whose two sides pair
 up row by row with short text on the left ("电话" | "400-…") is a table, not two columns, and
-is read by rows.
+is read by rows, and so is a lone line beside a column (a column holds two lines or more).
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 import statistics
 from collections.abc import Sequence
@@ -122,50 +121,50 @@ def _median_height(items: Sequence[_Geo]) -> float:
     return max(1.0, statistics.median(g.height for g in items))
 
 
-def _bands(items: list[_Geo]) -> tuple[list[list[_Geo]], float]:
-    """Cut at every horizontal gap; returns the bands and the widest gap (in pixels)."""
+def _band_cut(items: list[_Geo]) -> tuple[float, list[_Geo], list[_Geo]] | None:
+    """The widest horizontal gap: (its height in pixels, the lines above, those below)."""
     ordered = sorted(items, key=lambda g: g.top)
-    bands: list[list[_Geo]] = [[ordered[0]]]
+    best: tuple[float, int] | None = None
     bottom = ordered[0].bottom
-    widest = 0.0
-    for g in ordered[1:]:
-        # Slightly overlapping neighbours (25 % of the smaller height) are still two bands:
+    for j in range(1, len(ordered)):
+        g = ordered[j]
+        # Slightly overlapping neighbours (25 % of the smaller height) are still cut apart:
         # detector boxes are padded, and tight line spacing makes them touch.
-        tolerance = 0.25 * min(g.height, bands[-1][-1].height)
-        if g.top >= bottom - tolerance:
-            widest = max(widest, g.top - bottom)
-            bands.append([g])
-        else:
-            bands[-1].append(g)
+        tolerance = 0.25 * min(g.height, ordered[j - 1].height)
+        if g.top >= bottom - tolerance and (best is None or g.top - bottom > best[0]):
+            best = (g.top - bottom, j)
         bottom = max(bottom, g.bottom)
-    return bands, widest
+    if best is None:
+        return None
+    return best[0], ordered[: best[1]], ordered[best[1] :]
 
 
-def _columns(items: list[_Geo], min_gap: float) -> tuple[list[list[_Geo]], float]:
+def _column_cut(items: list[_Geo], min_gap: float) -> tuple[float, list[_Geo], list[_Geo]] | None:
+    """The widest vertical gap of at least `min_gap` with two lines or more on each side
+    that is not the middle of a table: (its width, the lines left of it, those right)."""
     ordered = sorted(items, key=lambda g: g.left)
-    cols: list[list[_Geo]] = [[ordered[0]]]
+    cuts: list[tuple[float, int]] = []
     right = ordered[0].right
-    widest = 0.0
-    for g in ordered[1:]:
-        if g.left - right >= min_gap:
-            widest = max(widest, g.left - right)
-            cols.append([g])
-        else:
-            cols[-1].append(g)
-        right = max(right, g.right)
-    return cols, widest
+    for j in range(1, len(ordered)):
+        if ordered[j].left - right >= min_gap:
+            cuts.append((ordered[j].left - right, j))
+        right = max(right, ordered[j].right)
+    for gap, j in sorted(cuts, reverse=True):
+        left_side, right_side = ordered[:j], ordered[j:]
+        # A column holds at least two lines: a lone line beside others is an item of a row.
+        if min(len(left_side), len(right_side)) < 2:
+            continue
+        if _is_table(left_side, right_side, min_gap / COLUMN_GAP):
+            continue
+        return gap, left_side, right_side
+    return None
 
 
-def _is_table(cols: list[list[_Geo]], h: float) -> bool:
+def _is_table(left: list[_Geo], right: list[_Geo], h: float) -> bool:
     """Two sides that pair up row by row, the left holding short labels."""
-    for left, right in itertools.pairwise(cols):
-        if len(left) < 2 or len(right) < 2:
-            return False
-        small, big = sorted((left, right), key=len)
-        paired = sum(1 for a in small if any(abs(a.cy - b.cy) < 0.3 * h for b in big))
-        if paired < 0.8 * len(small) or statistics.median(g.chars for g in left) > 8:
-            return False
-    return True
+    small, big = sorted((left, right), key=len)
+    paired = sum(1 for a in small if any(abs(a.cy - b.cy) < 0.3 * h for b in big))
+    return paired >= 0.8 * len(small) and statistics.median(g.chars for g in left) <= 8
 
 
 def _rows(items: list[_Geo]) -> list[_Geo]:
@@ -182,17 +181,17 @@ def _rows(items: list[_Geo]) -> list[_Geo]:
 
 
 def _order(items: list[_Geo]) -> list[_Geo]:
+    """Recursive XY cut, at the single widest gap of either direction each time, so that
+    the rows of two columns under a title are not cut across both columns at once."""
     if len(items) <= 1:
         return items
     h = _median_height(items)
-    bands, band_gap = _bands(items)
-    cols, col_gap = _columns(items, COLUMN_GAP * h)
-    if len(cols) > 1 and col_gap >= band_gap and not _is_table(cols, h):
-        return [g for col in cols for g in _order(col)]
-    if len(bands) > 1:
-        return [g for band in bands for g in _order(band)]
-    if len(cols) > 1 and not _is_table(cols, h):
-        return [g for col in cols for g in _order(col)]
+    band = _band_cut(items)
+    column = _column_cut(items, COLUMN_GAP * h)
+    if column is not None and (band is None or column[0] >= band[0]):
+        return _order(column[1]) + _order(column[2])
+    if band is not None:
+        return _order(band[1]) + _order(band[2])
     return _rows(items)
 
 

@@ -366,3 +366,52 @@ def scenes(long: bool = True) -> list[Scene]:
     if long:
         out.append(Scene("long-1080x4000", long_image(), True))
     return out
+
+
+def damage(poster: Poster, box: Rect, share: float = 0.45) -> None:
+    """Paste a white square over the middle `share` of a code's side, as a logo would:
+    the finder marks stay, the data does not survive."""
+    left, top, right, bottom = box
+    side = (right - left) * share
+    cx, cy = (left + right) / 2, (top + bottom) / 2
+    ImageDraw.Draw(poster.image).rectangle(
+        (cx - side / 2, cy - side / 2, cx + side / 2, cy + side / 2), fill=(255, 255, 255)
+    )
+
+
+def sun_code(canvas: Canvas, cx: float, cy: float, radius: float, seed: int = 0) -> Rect:
+    """A drawing in the layout of a WeChat mini-program code: a logo disc in the middle,
+    rays of random length around it, and three ring-and-dot finder marks at the top-left,
+    top-right and bottom-left. Not a real code (its format is not public): a stand-in with
+    the features the detector looks for."""
+    rng = random.Random(seed)
+    draw = canvas.draw
+    dark = (30, 30, 30)
+    rho = 0.72 * radius  # the marks' distance from the centre
+    mark = 0.13 * radius
+    eyes = [
+        (cx - rho / math.sqrt(2), cy - rho / math.sqrt(2)),
+        (cx + rho / math.sqrt(2), cy - rho / math.sqrt(2)),
+        (cx - rho / math.sqrt(2), cy + rho / math.sqrt(2)),
+    ]
+    inner = 0.4 * radius
+    rays = 96
+    for k in range(rays):
+        t = 2 * math.pi * k / rays
+        length = rng.choice((0.25, 0.4, 0.55)) * radius
+        x0, y0 = cx + inner * math.cos(t), cy + inner * math.sin(t)
+        x1, y1 = cx + (inner + length) * math.cos(t), cy + (inner + length) * math.sin(t)
+        if any(
+            math.dist((x1, y1), e) < 1.6 * mark or math.dist((x0, y0), e) < 1.6 * mark for e in eyes
+        ) or any(math.dist(((x0 + x1) / 2, (y0 + y1) / 2), e) < 1.6 * mark for e in eyes):
+            continue
+        draw.line((x0, y0, x1, y1), fill=dark, width=max(2, round(radius * 0.022)))
+    for ex, ey in eyes:
+        draw.ellipse((ex - mark, ey - mark, ex + mark, ey + mark), fill=dark)
+        ring = mark * 0.68
+        draw.ellipse((ex - ring, ey - ring, ex + ring, ey + ring), fill=(255, 255, 255))
+        dot = mark * 0.38
+        draw.ellipse((ex - dot, ey - dot, ex + dot, ey + dot), fill=dark)
+    logo = 0.3 * radius
+    draw.ellipse((cx - logo, cy - logo, cx + logo, cy + logo), fill=(40, 160, 70))
+    return (cx - radius, cy - radius, cx + radius, cy + radius)

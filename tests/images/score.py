@@ -44,10 +44,6 @@ def _centre(r: Rect) -> tuple[float, float]:
     return (r[0] + r[2]) / 2, (r[1] + r[3]) / 2
 
 
-def _inside(point: tuple[float, float], r: Rect, slack: float) -> bool:
-    return r[0] - slack <= point[0] <= r[2] + slack and r[1] - slack <= point[1] <= r[3] + slack
-
-
 def assign(truth: Sequence[DrawnLine], found: Sequence[Found]) -> list[list[Found]]:
     """For each drawn line, the recognised lines that belong to it, left to right.
 
@@ -97,6 +93,9 @@ class BoxError:
     left: float
     right: float
     size: int
+    #: The glyph's ink lies within the box, give or take a tenth of the font size (at
+    #: least 2 px) vertically, and its centre lies between the box's left and right edges.
+    inside: bool
 
 
 def box_errors(truth: Sequence[DrawnLine], found: Sequence[Found]) -> list[BoxError]:
@@ -120,9 +119,16 @@ def box_errors(truth: Sequence[DrawnLine], found: Sequence[Found]) -> list[BoxEr
                 g = drawn[block.a + k][1]
                 b = chars[block.b + k][1]
                 (gx, gy), (bx, by) = _centre(g), _centre(b)
+                slack = max(2.0, line.size * 0.1)
+                inside = b[0] <= gx <= b[2] and b[1] - slack <= g[1] and g[3] <= b[3] + slack
                 out.append(
                     BoxError(
-                        abs(gx - bx), abs(gy - by), abs(g[0] - b[0]), abs(g[2] - b[2]), line.size
+                        abs(gx - bx),
+                        abs(gy - by),
+                        abs(g[0] - b[0]),
+                        abs(g[2] - b[2]),
+                        line.size,
+                        inside,
                     )
                 )
     return out
