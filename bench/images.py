@@ -277,10 +277,9 @@ def _engines() -> dict[str, Callable[[], Callable[[Path], list[score.Found]]]]:
         return run
 
     def many() -> Callable[[Path], list[score.Found]]:
-        import rapidocr
         from rapidocr import RapidOCR
 
-        three = not rapidocr.__version__.startswith("2.")
+        three = not importlib.metadata.version("rapidocr").startswith("2.")
         ocr = RapidOCR(params={"Global.log_level": "critical"}) if three else RapidOCR()
 
         def run(path: Path) -> list[score.Found]:
@@ -291,7 +290,7 @@ def _engines() -> dict[str, Callable[[], Callable[[Path], list[score.Found]]]]:
             words = result.word_results or [()] * len(result.txts)
             out = []
             for box, text, word in zip(result.boxes, result.txts, words, strict=False):
-                chars = tuple(rect(w[2]) for w in word) if word else ()
+                chars = tuple(rect(w[2]) for w in word) if word and three else ()
                 out.append(score.Found(text, rect(box), chars if len(chars) == len(text) else ()))
             return out
 

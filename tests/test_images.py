@@ -472,3 +472,37 @@ def test_a_finding_span_maps_to_the_drawn_glyphs(scenes) -> None:  # type: ignor
     assert abs(box.left - glyphs[0][0]) <= drawn.size * 0.3
     assert abs(box.right - glyphs[-1][2]) <= drawn.size * 0.3
     assert box.top <= glyphs[0][1] + 2 and box.bottom >= glyphs[0][3] - 2
+
+
+def test_a_wide_banner_is_shrunk_and_read(reader, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    words = "限时抢购，扫码添加官方微信领取优惠券，名额有限先到先得"
+    canvas = render.Canvas(3200, 140, "red")
+    drawn = canvas.text(40, 30, words, 64, (255, 235, 120))
+    path = folder / "banner.png"
+    canvas.finish().image.save(path)
+    page = reader.read(path)
+    assert [x.text for x in page.lines] == [words]
+    # Read shrunk to 2000 px wide, its boxes are still in the image's own pixels.
+    last = drawn.glyphs[-1]
+    assert last is not None
+    assert abs(page.lines[0].box.right - drawn.box[2]) < 0.3 * drawn.size
+    assert abs(page.lines[0].char_boxes[-1].centre[0] - (last[0] + last[2]) / 2) < 0.3 * 64
+
+
+@pytest.mark.parametrize("size", [(2, 9000), (9000, 2), (20000, 10), (100, 8000), (3000, 40)])
+def test_thin_strips_take_bounded_time(reader, folder: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    from PIL import Image
+
+    path = folder / "strip.png"
+    Image.new("RGB", size, (255, 255, 255)).save(path)
+    page = reader.read(path)  # before the tiles and padding, (2, 9000) took minutes
+    assert page.lines == ()
+
+
+def test_a_strip_needing_too_many_tiles_is_an_input_error(reader, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    from PIL import Image
+
+    path = folder / "needle.png"
+    Image.new("RGB", (10, 20000), (255, 255, 255)).save(path)
+    with pytest.raises(InputError, match="too long and narrow"):
+        reader.read(path)

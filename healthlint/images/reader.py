@@ -26,12 +26,16 @@ from .model import Box, ImageText, TextLine
 #: rendered test set (docs/images.md): every correctly read line scored ≥ 0.93, while the
 #: spurious lines read from textures, QR modules and glyph fragments scored below 0.8.
 DEFAULT_MIN_CONFIDENCE = 0.8
-#: Pixels of the longest side the detector sees in one pass; a longer image (a long WeChat
-#: image) is cut into overlapping tiles of at most this length along its long side, so text
-#: is read at full resolution and memory stays bounded by the tile, not the image.
+#: Pixels of the longest side the detector sees in one pass: a taller image (a long WeChat
+#: image) is cut into overlapping tiles of at most this height, so its text is read at full
+#: resolution and memory stays bounded by the tile, not the image; a wider one is shrunk.
 TILE = 2000
 #: Overlap between tiles: a line up to half this tall is read whole in one of two tiles.
 OVERLAP = 240
+#: An image (or a tile, once scaled) thinner than this holds no legible text: not read.
+MIN_SIDE = 8
+#: More tiles than this (a strip 20 px wide and 60,000 tall) is refused as an InputError.
+MAX_TILES = 200
 #: The detector upscales images whose short side is below this (RapidOCR's own default,
 #: 736, made small images 40 % slower here with no gain in accuracy: docs/images.md).
 DET_MIN_SIDE = 320
@@ -106,7 +110,7 @@ class ImageReader:
             "Global.text_score": 0.0,  # keep every line: `read` filters and counts
             "Global.return_word_box": True,
             "Global.return_single_char_box": True,
-            "Global.max_side_len": TILE,
+            "Global.max_side_len": 4 * TILE,  # `_fit` has already made every tile fit
             "Det.limit_side_len": DET_MIN_SIDE,
             "Det.model_path": str(models["det"]),
             "Cls.model_path": str(models["cls"]),
@@ -126,7 +130,7 @@ class ImageReader:
         bgr = rgb[:, :, ::-1].copy()
         del rgb
         try:
-            raws = self._recognise(bgr)
+            raws = self._recognise(bgr, name)
             found = _codes.find_codes(bgr)
         except MemoryError:
             raise InputError("out of memory reading image", path=name) from None
@@ -144,39 +148,77 @@ class ImageReader:
             kept.append(line)
         return ImageText(name, width, height, tuple(reading_order(kept)), low, tuple(found))
 
-    def _recognise(self, bgr: Any) -> list[_Raw]:
-        engine = self._ocr()
+    def _recognise(self, bgr: Any, name: str) -> list[_Raw]:
         height, width = bgr.shape[:2]
+        tiles = _tiles(width, height)
+        if len(tiles) > MAX_TILES:
+            raise InputError(
+                f"image too long and narrow to read: {width} × {height} pixels", path=name
+            )
+        engine = self._ocr() if tiles else None
         out: list[_Raw] = []
-        for axis, start, end, own_start, own_end in _tiles(width, height):
-            tile = bgr[start:end] if axis == 0 else bgr[:, start:end]
-            for raw in _run(engine, tile):
-                shifted = _shift(raw, axis, start)
-                centre = _centre_by_axis(shifted.quad)[axis]
-                if own_start <= centre < own_end:
-                    out.append(shifted)
+        for top, bottom, own_top, own_bottom in tiles:
+            part, scale = _fit(bgr[top:bottom])
+            if part is None:
+                continue
+            for raw in _run(engine, part):
+                moved = _move(raw, scale, top)
+                centre = sum(y for _, y in moved.quad) / len(moved.quad)
+                if own_top <= centre < own_bottom:
+                    out.append(moved)
         return out
 
 
-def _tiles(width: int, height: int) -> list[tuple[int, int, int, int, int]]:
-    """(axis, start, end, own_start, own_end) per tile: a long image is cut along its long
-    side (axis 0: rows, 1: columns) into tiles of at most `TILE` pixels overlapping by
-    `OVERLAP`; a line belongs to the tile whose own range (the middle of the overlaps) holds
-    its centre, so a line cut by one tile's edge is taken whole from the other."""
-    long_side, short_side = max(width, height), min(width, height)
-    axis = 0 if height >= width else 1
-    if long_side <= TILE or long_side <= 2 * short_side:  # not long: scaled to fit instead
-        return [(axis, 0, long_side, 0, long_side)]
-    count = math.ceil((long_side - OVERLAP) / (TILE - OVERLAP))
-    step = (long_side - OVERLAP) / count
+def _tiles(width: int, height: int) -> list[tuple[int, int, int, int]]:
+    """(top, bottom, own_top, own_bottom) per tile, none for an image too thin to hold
+    legible text.
+
+    A tall image (a long WeChat image, a chat screenshot) is cut across into tiles at most
+    `TILE` rows and four widths tall, overlapping by `OVERLAP` (less for a narrow image): the
+    text is read at full resolution, memory is bounded by the tile, and no tile is so thin
+    that the recogniser's own upscaling of a short side blows it up. A line belongs to the
+    tile whose own rows (the middle of the overlaps) hold its centre, so a line cut by one
+    tile's edge is taken whole from the other. Any other image is one tile, scaled to fit
+    by `_fit`."""
+    if min(width, height) < MIN_SIDE:
+        return []
+    overlap = min(OVERLAP, max(16, width // 2))
+    length = min(TILE, max(4 * width, 2 * overlap + 1))
+    if height <= width or height <= length:
+        return [(0, height, 0, height)]
+    count = math.ceil((height - overlap) / (length - overlap))
+    step = (height - overlap) / count
     tiles = []
     for k in range(count):
-        start = round(k * step)
-        end = long_side if k == count - 1 else round(k * step + step + OVERLAP)
-        own_start = 0 if k == 0 else start + OVERLAP // 2
-        own_end = long_side if k == count - 1 else end - OVERLAP // 2
-        tiles.append((axis, start, end, own_start, own_end))
+        top = round(k * step)
+        bottom = height if k == count - 1 else round(k * step + step + overlap)
+        own_top = 0 if k == 0 else top + overlap // 2
+        own_bottom = height if k == count - 1 else bottom - overlap // 2
+        tiles.append((top, bottom, own_top, own_bottom))
     return tiles
+
+
+def _fit(part: Any) -> tuple[Any | None, float]:
+    """The tile as the engine should see it, and the scale applied: shrunk so its longer
+    side is at most `TILE`, and a wide strip padded below with white to 8:1, the widest the
+    detector takes without padding it itself (which, on a thin strip, multiplies its size
+    many times over). None when the result is too thin to hold text."""
+    import cv2
+    import numpy as np
+
+    height, width = part.shape[:2]
+    scale = 1.0
+    if max(height, width) > TILE:
+        scale = TILE / max(height, width)
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        part = cv2.resize(part, size, interpolation=cv2.INTER_AREA)
+        height, width = part.shape[:2]
+    if min(height, width) < MIN_SIDE:
+        return None, scale
+    if width > 8 * height:
+        pad = np.full((math.ceil(width / 8) - height, width, 3), 255, dtype=part.dtype)
+        part = np.concatenate([part, pad])
+    return part, scale
 
 
 def _run(engine: Any, bgr: Any) -> list[_Raw]:
@@ -195,22 +237,13 @@ def _run(engine: Any, bgr: Any) -> list[_Raw]:
     return out
 
 
-def _shift(raw: _Raw, axis: int, offset: int) -> _Raw:
-    if not offset:
-        return raw
+def _move(raw: _Raw, scale: float, top: int) -> _Raw:
+    """From tile pixels back to image pixels."""
 
     def move(points: tuple[tuple[float, float], ...]) -> tuple[tuple[float, float], ...]:
-        return tuple((x, y + offset) if axis == 0 else (x + offset, y) for x, y in points)
+        return tuple((x / scale, y / scale + top) for x, y in points)
 
     return _Raw(raw.text, move(raw.quad), raw.score, tuple((c, move(q)) for c, q in raw.chars))
-
-
-def _centre_by_axis(points: tuple[tuple[float, float], ...]) -> tuple[float, float]:
-    """The centre as (y, x), so that index 0 is along rows and 1 along columns."""
-    return (
-        sum(p[1] for p in points) / len(points),
-        sum(p[0] for p in points) / len(points),
-    )
 
 
 def _box(points: tuple[tuple[float, float], ...], width: int, height: int) -> Box:
