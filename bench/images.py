@@ -67,7 +67,7 @@ def found_lines(page) -> list[score.Found]:  # type: ignore[no-untyped-def]
 
 
 _PEAK = """
-import resource, sys
+import sys
 sys.path.insert(0, {tests!r})
 mode, path = sys.argv[1], sys.argv[2]
 if mode == "decode":
@@ -76,7 +76,10 @@ if mode == "decode":
 else:
     from healthlint.images import ImageReader
     ImageReader().read(path)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+# VmHWM, not getrusage's ru_maxrss: on Linux a child started by fork and exec reports the
+# parent's peak in ru_maxrss when that was higher, VmHWM starts afresh at exec.
+with open("/proc/self/status") as status:
+    print(next(l.split()[1] for l in status if l.startswith("VmHWM:")))
 """
 
 
@@ -371,7 +374,8 @@ def main(argv: list[str] | None = None) -> int:
         print("no CJK font to draw the test posters: apt-get install fonts-noto-cjk")
         return 0
     scenes = render.scenes(long=not args.skip_long)
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average {load:.1f}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         if args.compare:
