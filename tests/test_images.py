@@ -339,6 +339,17 @@ def test_a_mini_program_code_is_found(reader, folder: Path) -> None:  # type: ig
     assert "长按识别小程序码" in [x.text for x in page.lines]
 
 
+@pytest.mark.parametrize(("radius", "kind"), [(120, "plain"), (300, "photo"), (160, "red")])
+def test_mini_program_codes_of_several_sizes(reader, folder: Path, radius: int, kind: str) -> None:  # type: ignore[no-untyped-def]
+    canvas = render.Canvas(2 * radius + 200, 2 * radius + 200, kind, seed=radius)
+    if kind == "red":  # a sun code on a white card on a red poster
+        canvas.draw.rectangle((60, 60, 2 * radius + 140, 2 * radius + 140), fill=(255, 255, 255))
+    render.sun_code(canvas, radius + 100, radius + 100, radius, seed=radius)
+    path = folder / f"sun-{radius}.png"
+    canvas.finish().image.save(path)
+    assert [(c.kind, c.data) for c in reader.read(path).codes] == [("miniprogram", None)]
+
+
 @pytest.mark.parametrize("kind", ["plain", "photo"])
 def test_no_text_gives_no_lines_and_no_codes(reader, folder: Path, kind: str) -> None:  # type: ignore[no-untyped-def]
     path = folder / f"empty-{kind}.png"

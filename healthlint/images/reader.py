@@ -104,7 +104,10 @@ class ImageReader:
 
     @staticmethod
     def _load() -> Any:
-        from rapidocr import RapidOCR
+        try:
+            from rapidocr import RapidOCR
+        except ImportError as error:  # installed, but a library it needs will not load
+            raise UsageError(f"{INSTALL_HINT} (importing rapidocr failed: {error})") from None
 
         models = _model_files()
         params = {
@@ -163,7 +166,14 @@ class ImageReader:
             part, scale = _fit(bgr[top:bottom])
             if part is None:
                 continue
-            for raw in _run(engine, part):
+            try:
+                raws = _run(engine, part)
+            except Exception as error:  # the engine's own failure on this picture
+                first = (str(error).strip().splitlines() or [""])[-1]
+                raise InputError(
+                    f"cannot read text from image: {type(error).__name__}: {first}", path=name
+                ) from None
+            for raw in raws:
                 moved = _move(raw, scale, top)
                 centre = sum(y for _, y in moved.quad) / len(moved.quad)
                 if own_top <= centre < own_bottom:
