@@ -517,3 +517,19 @@ def test_a_strip_needing_too_many_tiles_is_an_input_error(reader, folder: Path) 
     Image.new("RGB", (10, 20000), (255, 255, 255)).save(path)
     with pytest.raises(InputError, match="too long and narrow"):
         reader.read(path)
+
+
+def test_an_engine_failure_is_an_input_error(folder: Path) -> None:
+    _needs_extra()
+    from healthlint.images import ImageReader
+
+    class Broken:
+        def __call__(self, image: object) -> object:
+            raise RuntimeError("ONNXRuntimeError: bad input\n  at line 3")
+
+    path = folder / "for-broken.png"
+    render.lines_poster(render.SENTENCES[:1], 24).image.save(path)
+    reader = ImageReader()
+    reader._engine = Broken()
+    with pytest.raises(InputError, match="RuntimeError: at line 3"):
+        reader.read(path)

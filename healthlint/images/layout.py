@@ -27,8 +27,10 @@ from .model import Box, TextLine
 
 #: A column gap must be this many line heights wide.
 COLUMN_GAP = 1.5
-#: Consecutive lines further apart than this many line heights start a new paragraph.
-PARAGRAPH_GAP = 1.0
+#: Consecutive lines further apart than this many line heights (of the smaller line) start a
+#: new paragraph. Line boxes are about 1.3 em tall, so lines set at 1.2 to 1.8 em leave gaps
+#: of 0 to 0.4 line heights, and a paragraph's extra space of an em or more gives over 0.75.
+PARAGRAPH_GAP = 0.75
 #: A line this many times taller or shorter than the previous starts a new paragraph.
 SIZE_JUMP = 1.3
 #: Within one row, a gap this many line heights wide separates two items.
@@ -212,7 +214,9 @@ def _ends_sentence(text: str) -> bool:
 
 
 def _latin(char: str) -> bool:
-    return char.isascii() and char.isalnum()
+    # Letters only: a number wrapped over two lines ("9" / "8.6%") is one number, while
+    # two words wrapped apart ("Vitamin" / "C") need their space back.
+    return char.isascii() and char.isalpha()
 
 
 def _separator(a: _Geo, b: _Geo, ta: str, tb: str) -> str:
@@ -226,7 +230,7 @@ def _separator(a: _Geo, b: _Geo, ta: str, tb: str) -> str:
         return continue_with if b.left - a.right <= ROW_ITEM_GAP * h else "\n"
     if b.top < a.top or b.left > a.right or b.right < a.left:  # another column or block
         return "\n"
-    if b.top - a.bottom > PARAGRAPH_GAP * h:
+    if b.top - a.bottom > PARAGRAPH_GAP * min(a.height, b.height):
         return "\n"
     if _ends_sentence(ta) and a.right < b.right - 2 * h:  # a paragraph's short last line
         return "\n"
@@ -239,10 +243,11 @@ def join_lines(lines: Sequence[TextLine]) -> tuple[str, list[tuple[int, int, int
     from.
 
     A line continues the one before it (nothing between them, or a space between two Latin
-    letters or digits) unless a new paragraph starts, marked by a single "\\n": after a wide
-    vertical gap (over one line height), at a font-size jump (over 1.3 times), when the next
-    line is in another column or block, or when a line ending a sentence (。！？) stops at
-    least two characters short of the next, as a paragraph's last line does. So a sentence
+    letters) unless a new paragraph starts, marked by a single "\\n": after a wide vertical
+    gap (over three quarters of the smaller line's height), at a font-size jump (over 1.3
+    times), when the next line is in another column or block, or when a line ending a
+    sentence (。！？) stops at least two characters short of the next, as a paragraph's last
+    line does. So a sentence
     wrapped over three poster lines is one sentence to the linter, and "\\n" means a
     paragraph as in the linter's plain-text input.
 

@@ -169,7 +169,7 @@ class ImageReader:
             try:
                 raws = _run(engine, part)
             except Exception as error:  # the engine's own failure on this picture
-                first = (str(error).strip().splitlines() or [""])[-1]
+                first = (str(error).strip().splitlines() or [""])[-1].strip()
                 raise InputError(
                     f"cannot read text from image: {type(error).__name__}: {first}", path=name
                 ) from None
