@@ -230,8 +230,8 @@ def test_clean_renders_are_read_at_least_95_percent_right(scenes) -> None:  # ty
 
     for scene, page in scenes.values():
         accuracy = char_accuracy(scene.poster.lines, found(page))
-        # Measured: 1.000 on every clean scene; 0.989 on the QR poster (a 。 wrapped onto a
-        # line of its own is not detected) and 0.95 at 10 degrees of tilt.
+        # Measured: 1.000 on every scene but the QR poster, 0.989 (a 。 wrapped onto a line
+        # of its own is not detected).
         floor = 0.95 if scene.clean else 0.90
         assert accuracy >= floor, (scene.name, accuracy, [x.text for x in page.lines])
 
@@ -257,7 +257,14 @@ def test_char_boxes_lie_on_the_drawn_glyphs(scenes) -> None:  # type: ignore[no-
 def test_lines_are_in_reading_order(scenes) -> None:  # type: ignore[no-untyped-def]
     from images.score import assign
 
-    for name in ("clean-32", "rotated+3", "rotated-5", "poster-plain", "long-1080x4000"):
+    for name in (
+        "clean-32",
+        "rotated+3",
+        "rotated-5",
+        "rotated-30",
+        "poster-plain",
+        "long-1080x4000",
+    ):
         scene, page = scenes[name]
         groups = assign(scene.poster.lines, found(page))
         drawn_index = {g.text + str(g.box): i for i, group in enumerate(groups) for g in group}

@@ -269,11 +269,13 @@ def lines_poster(
     margin = max(24, size)
     width = width or int(max(f.getlength(t) for t in texts) + 2 * margin)
     step = size * 1.8
-    height = int(2 * margin + step * len(texts))
+    # Room above and below for the turn, so no glyph is turned off the canvas.
+    top = margin + math.ceil(width * abs(math.sin(math.radians(angle))) / 2)
+    height = int(2 * top + step * len(texts))
     canvas = Canvas(width, height, kind, seed)
     fill = (255, 235, 120) if kind == "red" else (20, 20, 20)
     for i, t in enumerate(texts):
-        canvas.text(margin, margin + i * step, t, size, fill)
+        canvas.text(margin, top + i * step, t, size, fill)
     return canvas.finish(angle)
 
 
@@ -362,6 +364,7 @@ def scenes(long: bool = True) -> list[Scene]:
         Scene(
             "rotated-10", lines_poster(s[8:12], 32, "photo", angle=10, seed=8, width=1000), False
         ),
+        Scene("rotated-30", lines_poster(s[0:4], 28, "photo", angle=-30, seed=9, width=900), False),
     ]
     if long:
         out.append(Scene("long-1080x4000", long_image(), True))
