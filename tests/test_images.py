@@ -173,16 +173,19 @@ def test_join_lines_puts_a_space_between_latin_words() -> None:
 
 # --- the reader: extra and font needed ----------------------------------------------------
 
-render = pytest.importorskip("images.render", reason="tests/images helpers not importable")
+try:  # the poster renderer needs Pillow, which only the images extra brings
+    from images import render
+except ImportError:
+    render = None  # type: ignore[assignment]
 
 
 def _needs_extra() -> None:
+    """Skip, saying why, unless the images extra and a CJK font are both there."""
     for name in ("rapidocr", "onnxruntime", "cv2", "PIL", "numpy", "segno"):
-        if importlib.util.find_spec(name) is None:
-            pytest.skip(
-                f"the images extra is not installed ({name} missing): pip install -e '.[dev]'"
-            )
-    if render.find_font() is None:
+        pytest.importorskip(
+            name, reason=f"the images extra is not installed ({name}): pip install -e '.[dev]'"
+        )
+    if render is None or render.find_font() is None:
         pytest.skip("no CJK font to draw test posters: apt-get install fonts-noto-cjk")
 
 
