@@ -77,24 +77,32 @@ class Kind(ABC):
 NOT_WITHIN = Option(
     list,
     [],
-    "words a hit, or a claim's part, may not start inside (通 of 普通感冒, 治失眠 of 根治失眠)",
+    "longer words a hit, or a claim's first part, may not be part of (通 of 普通感冒, 第一 of "
+    "第一次, 治失眠 of 根治失眠)",
     items=str,
 )
 
 
-def outside(found: list[tuple[int, int]], words: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The spans of `found` that do not start inside one of `words` begun before them: the 通
-    of 普通感冒, the 治失眠 of 根治失眠 (`not_within`). Both lists are sorted by start."""
+def outside(
+    found: list[tuple[int, int]], words: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The spans of `found` that are not part of a longer word of `words`: the 通 of 普通感冒,
+    the 第一 of 第一次, the 治失眠 of 根治失眠 (`not_within`). A word covering a span's first
+    character makes it part of that word unless the word is the span itself or a shorter
+    word at its start (预防 does not excuse 预防龋齿). Both lists are sorted by start."""
     if not words:
         return found
     longest = max(e - s for s, e in words)
     starts = [s for s, _ in words]
     kept = []
     for s, e in found:
-        k = bisect.bisect_left(starts, s) - 1  # the last word that starts before s
-        while k >= 0 and starts[k] >= s - longest and words[k][1] <= s:
+        k = bisect.bisect_right(starts, s) - 1  # the last word that starts at or before s
+        inside = False
+        while k >= 0 and starts[k] >= s - longest and not inside:
+            ws, we = words[k]
+            inside = we > s and (ws < s or we > e)
             k -= 1
-        if k < 0 or starts[k] < s - longest:
+        if not inside:
             kept.append((s, e))
     return kept
 

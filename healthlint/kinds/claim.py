@@ -75,12 +75,11 @@ class Claim(Kind):
 
     def check(self, analysis: Analysis) -> Iterator[tuple[int, int]]:
         spans = [part.occurrences(analysis) for part in self.parts]
+        if self.not_within:  # the 通 of 普通感冒 begins no claim
+            spans[0] = outside(spans[0], self.not_within.occurrences(analysis))
         hits = list(self._chains(analysis, spans))
         if self.reverse:
             hits += [(s, e) for s, e in self._chains(analysis, spans[::-1], reverse=True)]
-        if self.not_within:
-            # the 通 of 普通感冒 begins no claim
-            hits = outside(sorted(hits), self.not_within.occurrences(analysis))
         return leftmost_longest(hits)
 
     def triggers(self, prefilters: Prefilters) -> frozenset[str] | None:
