@@ -135,7 +135,7 @@ rules:
   - id: house-miracle
     kind: term
     category: overclaim
-    severity: warning
+    severity: error
     message: 本社禁用“神奇”。
     basis: 编辑部规范
     terms: [神奇功效]
@@ -144,7 +144,8 @@ rules:
         encoding="utf-8",
     )
     linter = Linter(Config(rules_dirs=(str(tmp_path),)))
-    # on the same characters as a shipped rule of its category and severity, the user's wins
+    # on the same characters as a shipped rule of its category, the user's wins when it is at
+    # least as severe
     assert "house-miracle" in [f.rule for f in linter.lint("本品具有神奇功效。")]
 
 

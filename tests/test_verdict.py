@@ -90,7 +90,8 @@ def test_linter_config_gives_the_verdict() -> None:
     linter = Linter(Config(verdict=VerdictPolicy.from_mapping({"reject": 100})))
     findings = linter.lint("本品能彻底治愈糖尿病，永不复发！")
     verdict = assess(findings, linter.config)
-    assert verdict.verdict == REVIEW and verdict.score == 20.0
+    # three errors: a guaranteed cure, a disease claim and a permanent effect
+    assert verdict.verdict == REVIEW and verdict.score == 30.0
 
 
 def test_report_format_has_one_verdict_per_document(
@@ -103,5 +104,5 @@ def test_report_format_has_one_verdict_per_document(
     assert main(["--format", "report", str(bad), str(clean)]) == 1
     data = json.loads(capsys.readouterr().out)
     assert [(d["path"], d["verdict"]) for d in data] == [(str(bad), REJECT), (str(clean), PASS)]
-    assert data[0]["score"] == 20.0 and len(data[0]["findings"]) == 2
+    assert data[0]["score"] == 30.0 and len(data[0]["findings"]) == 3
     assert data[1]["score"] == 0.0 and data[1]["findings"] == []

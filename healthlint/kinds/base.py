@@ -83,9 +83,7 @@ NOT_WITHIN = Option(
 )
 
 
-def outside(
-    found: list[tuple[int, int]], words: list[tuple[int, int]]
-) -> list[tuple[int, int]]:
+def outside(found: list[tuple[int, int]], words: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The spans of `found` that are not part of a longer word of `words`: the 通 of 普通感冒,
     the 第一 of 第一次, the 治失眠 of 根治失眠 (`not_within`). A word covering a span's first
     character makes it part of that word unless the word is the span itself or a shorter
