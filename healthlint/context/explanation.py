@@ -4,8 +4,8 @@ A short unmarked text is read as the claim it makes ("一喝就见效"), but a s
 behaviour, diet, a study or a care process explains health rather than selling it
 (规律运动可以改善血糖控制; 造血干细胞移植是治疗白血病的成熟手段), in unmarked and in
 informational text alike; so does one whose subject, before the claim, is a drug, a measure,
-a nutrient or the body itself (这些药物能缓解症状; 免疫系统能对抗病毒). Promotional text is not excused this way: an ad's "配合运动" does not
-turn its claim into advice.
+a nutrient or the body itself (这些药物能缓解症状; 免疫系统能对抗病毒). Promotional text is
+not excused this way: an ad's "配合运动" does not turn its claim into advice.
 """
 
 from __future__ import annotations

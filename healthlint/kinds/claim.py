@@ -99,9 +99,7 @@ class Claim(Kind):
             return found
         words = self.not_within.occurrences(analysis)
         return [
-            (s, e)
-            for s, e in found
-            if not any(ws < s and we >= e for ws, we in _around(words, s))
+            (s, e) for s, e in found if not any(ws < s and we >= e for ws, we in _around(words, s))
         ]
 
     def _chains(
