@@ -2,9 +2,9 @@
 
 Per call it builds an `Analysis` (thrown away afterwards), runs every active rule's matcher,
 passes each candidate hit through the context filters (`healthlint.context`), and maps the
-survivors back to the exact source characters. No I/O and no printing happen here; a `Linter`
-never changes after construction, so one instance can serve many threads, and it pickles as
-its configuration.
+survivors back to the exact source characters, one finding per category and span. No I/O
+and no printing happen here; a `Linter` never changes after construction, so one instance can
+serve many threads, and it pickles as its configuration.
 """
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ class Linter:
                     continue
                 finding = self._finding(rule, analysis, start, end)
                 if finding is not None:
-                    findings[(finding.rule, finding.start, finding.end)] = finding
+                    _keep(findings, finding)
         result = sorted(
             self._unsuppressed(analysis.document, findings.values()), key=lambda f: f.sort_key
         )
@@ -129,6 +129,7 @@ class Linter:
         analysis = self._analyse(text, format or "text")
         suppressions = suppression.parse(analysis.document) if self.config.inline_config else ()
         out = []
+        chosen: dict[tuple[str, int, int], Finding] = {}
         for rule, chain, spans in self._candidates(analysis, {}):
             for start, end in spans:
                 finding = self._finding(rule, analysis, start, end)
@@ -140,8 +141,17 @@ class Linter:
                     for name, drop in context.verdicts(chain, hit, self._cues)
                 )
                 silenced = suppression.suppressed(finding, suppressions)
-                out.append(Candidate(finding, verdicts, silenced))
-        return sorted(out, key=lambda c: c.finding.sort_key)
+                candidate = Candidate(finding, verdicts, silenced)
+                if candidate.passed:
+                    _keep(chosen, finding)
+                out.append(candidate)
+        covered = [
+            replace(c, covered_by=kept.rule)
+            if c.passed and (kept := chosen[_key(c.finding)]) is not c.finding
+            else c
+            for c in out
+        ]
+        return sorted(covered, key=lambda c: c.finding.sort_key)
 
     def lint_many(
         self, texts: Iterable[str], *, jobs: int | None = None, format: str | None = None
@@ -276,6 +286,21 @@ class Linter:
             good_examples=rule.good,
             path=rule.path,
         )
+
+
+def _keep(findings: dict[tuple[str, int, int], Finding], finding: Finding) -> None:
+    """Record `finding`, unless one of its category already covers the same characters: two
+    rules that name one phrase for the same reason (健脾 as a medical-efficacy word and as an
+    organ claim) are one problem to the reader. The more severe stays, else the one loaded
+    later: a user's pack refines the shipped rules it follows."""
+    key = _key(finding)
+    seen = findings.get(key)
+    if seen is None or Severity(finding.severity).rank >= Severity(seen.severity).rank:
+        findings[key] = finding
+
+
+def _key(finding: Finding) -> tuple[str, int, int]:
+    return (finding.category, finding.start, finding.end)
 
 
 def _rebuild(config: Config, cache_dir: Path | None) -> Linter:
