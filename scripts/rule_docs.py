@@ -100,6 +100,10 @@ FILTER_PHRASES: Mapping[str, tuple[str, str]] = {
     ),
     "question": ("是在提问而不是断言（能根治吗？）", "asked, not asserted (能根治吗？)"),
     "hedging": ("带有“可能”“有望”等限定语，不是保证", "hedged (可能, 有望): no guarantee"),
+    "speculation": (
+        "推销文本之外，带“可能”“或许”等限定语的推测，不是承诺",
+        "outside selling text, a hedged claim is speculation, not a promise",
+    ),
     "debunk-document": ("全文是辟谣文章", "the whole text is a debunk"),
     "explanation": (
         "推广性文本之外，在说明健康知识的句子",
