@@ -16,7 +16,7 @@ from functools import lru_cache
 from healthlint.config import Config
 from healthlint.engine import Linter
 from healthlint.errors import ConfigError, HealthlintError, InputError, RuleError, UsageError
-from healthlint.finding import CATEGORIES, Finding, RuleInfo, Severity
+from healthlint.finding import CATEGORIES, Finding, Result, RuleInfo, Severity
 from healthlint.version import __version__
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "HealthlintError",
     "InputError",
     "Linter",
+    "Result",
     "RuleError",
     "RuleInfo",
     "Severity",

@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from healthlint.config import Config, find_config
-from healthlint.context import suppression
+from healthlint.context import register, suppression
 from healthlint.engine import Linter
 from healthlint.errors import HealthlintError, RuleTimeoutError, UsageError
-from healthlint.finding import Finding, RuleInfo
+from healthlint.finding import Finding, Result, RuleInfo
 from healthlint.sources.files import Ignores
 
 #: More files than this are linted by the process pool (one core lints about 600 a second;
@@ -118,6 +118,8 @@ class Linted:
     fixed: int = 0
     diff: str = ""
     fail_on: str = "warning"  # the lowest failing severity of the file's configuration
+    register: str = "unmarked"  # of the text as linted (`Result.register`)
+    product_types: tuple[str, ...] = ()
 
 
 class Session:
@@ -154,8 +156,14 @@ class Session:
         self, text: str, *, format: str, name: str
     ) -> tuple[list[Finding], list[HealthlintError]]:
         """The findings in `text`, and the time-outs met on it (each naming `name`)."""
+        result, problems = self.check(text, format=format, name=name)
+        return result.findings, problems
+
+    def check(self, text: str, *, format: str, name: str) -> tuple[Result, list[HealthlintError]]:
+        """`Linter.check` on `text`, and the time-outs met on it (each naming `name`). After a
+        time-out the text's register is not known: it is given as unmarked, selling nothing."""
         try:
-            return self.linter.lint(text, format=format), []
+            return self.linter.check(text, format=format), []
         except RuleTimeoutError as exc:
             self.config = self.config.with_options(ignore=(*self.config.ignore, *exc.rules))
             self.linter = Linter(self.config, cache_dir=self.cache_dir)
@@ -165,7 +173,7 @@ class Session:
                 )
                 for e in exc.errors
             ]
-            return exc.findings, problems
+            return Result(exc.findings, register.UNMARKED, (), ()), problems
 
 
 class Sessions:
@@ -316,14 +324,22 @@ def _lint_one(session: Session, path: str, reading: Reading) -> list[Linted | He
     else:
         source = read_source(path, encoding=reading.encoding)
     fmt = input_format(name, reading.input_format)
-    findings, problems = session.lint(source.text, format=fmt, name=name)
+    result, problems = session.check(source.text, format=fmt, name=name)
+    kind = {"register": result.register, "product_types": result.product_types}
     if reading.fix is None:
-        return [*problems, Linted(name, source.text, findings, fail_on=session.config.fail_on)]
-    return [*problems, *_fixed(session, source, name, fmt, findings, reading.fix)]
+        linted = Linted(name, source.text, result.findings, fail_on=session.config.fail_on, **kind)
+        return [*problems, linted]
+    return [*problems, *_fixed(session, source, name, fmt, result.findings, reading.fix, kind)]
 
 
 def _fixed(
-    session: Session, source: Any, name: str, fmt: str, findings: list[Finding], mode: str
+    session: Session,
+    source: Any,
+    name: str,
+    fmt: str,
+    findings: list[Finding],
+    mode: str,
+    kind: dict[str, Any],
 ) -> list[Linted | HealthlintError]:
     """Apply the rules' fixes: write them and lint what is left, or only show them."""
     from healthlint.results import fix as fixing
@@ -331,10 +347,14 @@ def _fixed(
     text, fail_on = source.text, session.config.fail_on
     new_text, applied = fixing.apply_fixes(text, findings, fixing.fixes_of(session.linter.rules))
     if not applied:
-        return [Linted(name, text, findings, fail_on=fail_on)]
+        return [Linted(name, text, findings, fail_on=fail_on, **kind)]
     if mode == "diff":
         diff = fixing.unified_diff(name, text, new_text)
-        return [Linted(name, text, findings, len(applied), diff, fail_on)]
+        return [Linted(name, text, findings, len(applied), diff, fail_on, **kind)]
     fixing.write_fixed(source, new_text)
-    left, problems = session.lint(new_text, format=fmt, name=name)
-    return [*problems, Linted(name, new_text, left, len(applied), fail_on=fail_on)]
+    result, problems = session.check(new_text, format=fmt, name=name)
+    kind = {"register": result.register, "product_types": result.product_types}
+    return [
+        *problems,
+        Linted(name, new_text, result.findings, len(applied), fail_on=fail_on, **kind),
+    ]

@@ -13,11 +13,14 @@ from healthlint.finding import Finding, RuleInfo
 
 @dataclass(frozen=True)
 class Report:
-    """The findings of one linted file, with the source text to quote from."""
+    """The findings of one linted file, with the source text to quote from, and what kind of
+    text it is (`healthlint.finding.Result`)."""
 
     path: str
     source: str
     findings: Sequence[Finding]
+    register: str = "unmarked"
+    product_types: tuple[str, ...] = ()
 
 
 class Formatter:

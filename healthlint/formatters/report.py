@@ -1,8 +1,9 @@
 """`--format report`: one JSON object per document with its verdict, for platforms.
 
 `--format json` stays what tools already parse, a flat list of findings; a moderation queue
-needs a decision per document instead: `path`, `verdict` (pass, review, reject), `score` and
-the `findings`. Clean documents are listed too, with verdict pass, so every input has an answer.
+needs a decision per document instead: `path`, `verdict` (pass, review, reject), `score`, the
+text's `register` and `product_types` (what it is and what it sells) and the `findings`.
+Clean documents are listed too, with verdict pass, so every input has an answer.
 The thresholds are the `verdict` configuration (see `healthlint.verdict`).
 """
 
@@ -22,6 +23,8 @@ def document(report: Report, config: Any) -> dict[str, Any]:
     return {
         "path": report.path,
         **assess(report.findings, config).to_dict(),
+        "register": report.register,
+        "product_types": list(report.product_types),
         "findings": [f.to_dict() for f in report.findings],
     }
 

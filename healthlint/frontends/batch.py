@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from healthlint.errors import UsageError
-from healthlint.finding import Severity
+from healthlint.finding import Result, Severity
 from healthlint.frontends.cli import EXIT_ERROR, EXIT_INTERRUPTED, Parser, quiet_stdout
 from healthlint.parallel import ordered_map
 from healthlint.results.verdict import assess
@@ -85,9 +85,12 @@ def lint_line(job: tuple[Any, Fields], item: tuple[int, bytes | None]) -> Outcom
     if surrogate is not None:
         return _error(record, f"text has an unpaired surrogate at character {surrogate}")
     try:
-        findings, config = _lint(linter, text, fields.format)
+        result, config = _lint(linter, text, fields.format)
     except Exception as error:  # one bad submission must not stop a platform's run
         return _error(record, f"{type(error).__name__}: {error}")
+    findings = result.findings
+    record["register"] = result.register
+    record["product_types"] = list(result.product_types)
     record["findings"] = [finding.to_dict() for finding in findings]
     record.update(assess(findings, config).to_dict())
     threshold = Severity(config.fail_on).rank
@@ -109,11 +112,11 @@ def _parse(raw: bytes) -> tuple[Any, str | None]:
         return None, f"invalid JSON: {' '.join(str(error).split())[:200]}"
 
 
-def _lint(linter: Any, text: str, format: str) -> tuple[list[Any], Any]:
+def _lint(linter: Any, text: str, format: str) -> tuple[Result, Any]:
     if isinstance(linter, Session):
-        findings, _ = linter.lint(text, format=format, name="submission")
-        return findings, linter.config
-    return linter.lint(text, format=format), linter.config
+        result, _ = linter.check(text, format=format, name="submission")
+        return result, linter.config
+    return linter.check(text, format=format), linter.config
 
 
 def _json_type(value: Any) -> str:

@@ -295,7 +295,7 @@ class _Run:
         else:
             threshold = Severity(result.fail_on).rank
             self.failing |= any(Severity(f.severity).rank >= threshold for f in findings)
-        report = Report(result.name, result.text, findings)
+        report = Report(result.name, result.text, findings, result.register, result.product_types)
         if not self.args.diff:
             self.formatter.file(report)
         return report
