@@ -207,3 +207,26 @@ def test_conditions_are_well_formed(pack: str, rule: dict[str, Any]) -> None:
         assert condition["scope"] in scopes
         assert _strings(condition.get("any")), condition
         assert ("window" in condition) == (condition["scope"] == "window"), condition
+
+
+#: A regex longer than this is a word list in disguise: it belongs in a vocabulary file.
+MAX_REGEX = 200
+
+
+@pytest.mark.parametrize(("pack", "rule"), RULES, ids=RULE_IDS)
+def test_no_regex_is_a_word_list_in_disguise(pack: str, rule: dict[str, Any]) -> None:
+    sources = [s for key in REGEX_OPTIONS for s in _strings(rule.get(key))]
+    words = [w for key in WORD_OPTIONS for w in _strings(rule.get(key))]
+    words += [w for c in _conditions(rule) for w in _strings(c.get("any"))]
+    sources += [w[len(REGEX_PREFIX) :] for w in words if w.startswith(REGEX_PREFIX)]
+    assert [s for s in sources if len(s) > MAX_REGEX] == []
+
+
+def test_no_vocabulary_regex_is_a_word_list_in_disguise() -> None:
+    long = [
+        (path.stem, line)
+        for path in VOCABULARIES
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.startswith(REGEX_PREFIX) and len(line) - len(REGEX_PREFIX) > MAX_REGEX
+    ]
+    assert long == []

@@ -137,6 +137,13 @@ def _compute(analysis: Analysis, cues: Cues) -> Register:
     if any(cues[name].occurrences(analysis) for name in PRODUCT_NAMES):
         explains = ADVERTORIAL
     if cues.profile == "article" or (explanation >= 4 and explanation > 2 * promotion):
+        # in a text that explains, a paragraph sells when its promotion is not outweighed by
+        # its own explanation (a debunk that names the product it debunks still explains)
+        selling = _per_paragraph(analysis, cues, PROMOTION)
+        explaining = _per_paragraph(analysis, cues, EXPLANATION, weight=2)
+        for p, n in _per_paragraph(analysis, cues, SUBJECTS).items():
+            explaining[p] = explaining.get(p, 0) + n
+        promotional = {p for p, n in selling.items() if 2 * n >= explaining.get(p, 0)}
         flags = tuple(PROMOTIONAL if p in promotional else explains for p in range(count))
         document = PROMOTIONAL if promotional else explains
         products = _products(analysis, cues) if promotional or explains == ADVERTORIAL else ()
@@ -155,14 +162,21 @@ def _paragraphs_with(
     analysis: Analysis, cues: Cues, lists: tuple[str, ...]
 ) -> tuple[set[int], int]:
     """The paragraphs where a word of one of `lists` occurs, and how many occurrences."""
+    counts = _per_paragraph(analysis, cues, lists)
+    return set(counts), sum(counts.values())
+
+
+def _per_paragraph(
+    analysis: Analysis, cues: Cues, lists: tuple[str, ...], weight: int = 1
+) -> dict[int, int]:
+    """How many words of `lists` each paragraph holds (times `weight`), by paragraph index."""
     starts = [start for start, _ in analysis.layout.paragraphs]
-    found: set[int] = set()
-    total = 0
+    counts: dict[int, int] = {}
     for name in lists:
         for start, _ in cues[name].occurrences(analysis):
-            found.add(max(bisect.bisect_right(starts, start) - 1, 0))
-            total += 1
-    return found, total
+            p = max(bisect.bisect_right(starts, start) - 1, 0)
+            counts[p] = counts.get(p, 0) + weight
+    return counts
 
 
 def _products(analysis: Analysis, cues: Cues) -> tuple[str, ...]:
