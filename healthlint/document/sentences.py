@@ -124,7 +124,7 @@ def _paragraphs(text: str, per_line: bool) -> list[tuple[int, int]]:
     on the next line (a soft wrap). Line length plays no part, so an edit elsewhere in a line
     (a `--fix`) never regroups the paragraphs around it."""
     spans: list[tuple[int, int]] = []
-    previous_end = -1
+    previous_start = previous_end = -1
     for m in _LINE.finditer(text):
         line = m.group()
         if not line.strip():
@@ -133,13 +133,13 @@ def _paragraphs(text: str, per_line: bool) -> list[tuple[int, int]]:
             not per_line
             and spans
             and previous_end == m.start() - 1
-            and not _LINE_END.search(text, spans[-1][0], previous_end)
+            and not _LINE_END.search(text, previous_start, previous_end)
         )
         if wrapped:
             spans[-1] = (spans[-1][0], m.end())
         else:
             spans.append(m.span())
-        previous_end = m.end()
+        previous_start, previous_end = m.span()
     return spans
 
 
