@@ -166,6 +166,12 @@ def normalize(prose: str) -> Normalized:
     return Normalized(text, _offset_map(norm_starts, mid_starts, overrides, len(text)))
 
 
+def fold(text: str) -> str:
+    """The one-for-one part of normalisation (folding and traditional to simplified, nothing
+    dropped): the same length as `text`, so an offset into it is an offset into `text`."""
+    return _simplify(text.translate(_fold_table(text)))
+
+
 def _fold_table(text: str) -> dict[int, str]:
     """The full table when `text` has anything beyond ASCII and common CJK, else the small one
     (building the full one reads Unicode's confusables list, about 10 ms once per process)."""
