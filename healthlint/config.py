@@ -20,6 +20,8 @@ from healthlint.finding import Severity
 from healthlint.sources.yamlsafe import load_yaml
 
 CONFIG_NAMES = (".healthlint.yaml", ".healthlint.yml")
+#: What a platform may say it lints (healthlint.context.register): auto decides per text.
+PROFILES = ("auto", "ad", "article")
 LANGUAGES = ("zh", "en")
 
 
@@ -111,6 +113,7 @@ class Config:
     allow: tuple[str, ...] = ()  # phrases never flagged (product names, quoted titles)
     language: str = "zh"  # message language: zh or en
     fail_on: str = "warning"  # lowest severity that makes the exit code 1
+    profile: str = "auto"  # what is linted: auto (decide per text), ad or article
     exclude: tuple[str, ...] = ()  # glob patterns of paths not to lint
     verdict: VerdictPolicy = field(default_factory=VerdictPolicy)  # see healthlint.verdict
     path: str | None = None  # the file this came from
@@ -214,6 +217,10 @@ def _option(key: str, value: Any, path: str | None) -> Any:
         return value
     if key == "fail_on":
         return _severity(value, "'fail_on'", path)
+    if key == "profile":
+        if value not in PROFILES:
+            raise ConfigError(f"'profile' must be one of {', '.join(PROFILES)}", path=path)
+        return value
     if key == "verdict":
         return VerdictPolicy.from_mapping(value, path=path)
     raise ConfigError(f"unknown option {key!r}", path=path)  # pragma: no cover - checked above

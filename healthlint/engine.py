@@ -17,7 +17,7 @@ from typing import Any
 
 from healthlint import context
 from healthlint.config import Config
-from healthlint.context import suppression
+from healthlint.context import register, suppression
 from healthlint.context.base import Cues, Hit
 from healthlint.context.conditions import occurrence
 from healthlint.document import Document
@@ -25,7 +25,7 @@ from healthlint.document.normalize import normalize
 from healthlint.document.segment import Segmenter
 from healthlint.document.sentences import layout
 from healthlint.errors import ConfigError, RuleError, RuleTimeoutError
-from healthlint.finding import CATEGORIES, Candidate, Finding, RuleInfo, Severity
+from healthlint.finding import CATEGORIES, Candidate, Finding, Result, RuleInfo, Severity
 from healthlint.matching.analysis import Analysis, RegexTimeout
 from healthlint.matching.prefilter import Prefilters
 from healthlint.matching.terms import TermIndex
@@ -70,7 +70,7 @@ class Linter:
         self._prefilters = Prefilters(ruleset.prefilters)
         self._triggers = tuple(r.matcher.triggers(self._prefilters) for r in self._rules)
         allowed = TermIndex(normalize(a).text for a in self.config.allow)
-        self._cues = Cues(ruleset.cues, allowed if allowed.terms else None)
+        self._cues = Cues(ruleset.cues, allowed if allowed.terms else None, self.config.profile)
         self._segmenter = Segmenter()
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -89,6 +89,11 @@ class Linter:
 
         A rule whose regex runs past its time limit does not hang the call: the other rules
         finish, then `RuleTimeoutError` carries their findings and names the slow rules."""
+        return self.check(text, format=format, path=path).findings
+
+    def check(self, text: str, *, format: str | None = None, path: str | None = None) -> Result:
+        """The findings in `text`, as `lint` gives them, with the text's register and the
+        product types it sells (`Result`)."""
         analysis = self._analyse(text, format or format_for_path(path))
         findings: dict[tuple[str, int, int], Finding] = {}
         timed_out: dict[str, RuleError] = {}
@@ -104,7 +109,7 @@ class Linter:
         result = sorted(kept, key=lambda f: f.sort_key)
         if timed_out:
             raise RuleTimeoutError(list(timed_out.values()), list(timed_out), result)
-        return result
+        return self._result(analysis, result)
 
     def trace(self, text: str, *, format: str | None = None) -> list[Candidate]:
         """Every candidate hit and what each context filter said of it, in text order: why a
@@ -204,7 +209,17 @@ class Linter:
             text=source[source_start:source_end],
             suggestion=rule.suggestion(language),
             basis=rule.basis,
+            register=register.at(analysis, self._cues, start),
         )
+
+    def _result(self, analysis: Analysis, findings: list[Finding]) -> Result:
+        found = register.of(analysis, self._cues)
+        promotional = tuple(
+            analysis.offsets.span_to_source(start, end)
+            for (start, end), name in zip(analysis.layout.paragraphs, found.paragraphs, strict=True)
+            if name == register.PROMOTIONAL and end > start
+        )
+        return Result(findings, found.document, found.product_types, promotional)
 
     def _info(self, rule: Rule) -> RuleInfo:
         language = self.config.language

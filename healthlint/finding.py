@@ -63,6 +63,7 @@ class Finding:
     text: str
     suggestion: str | None = None
     basis: str | None = None
+    register: str | None = None  # promotional, advertorial, informational or unmarked
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -70,6 +71,24 @@ class Finding:
     @property
     def sort_key(self) -> tuple[int, int, str]:
         return (self.start, self.end, self.rule)
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything one lint learns about a text: its findings, and what kind of text it is.
+
+    `register` is "promotional" when the text promotes a product or provider of its own (a
+    price, an order path, a contact, 本品/这款/我院, a registration mark, ad-copy voice),
+    "informational" when it explains (research, advice relayed, citations, news),
+    "advertorial" when it explains but names products for sale, "unmarked" when it shows
+    none of these; `product_types` are what a text that is not informational sells
+    (food, health-food, special-medical-food, drug, device, cosmetic, medical-service), most
+    mentioned first; `promotional` the source spans of its promotional paragraphs."""
+
+    findings: list[Finding]
+    register: str
+    product_types: tuple[str, ...]
+    promotional: tuple[tuple[int, int], ...]
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from healthlint.frontends.eval import (
     load_cases,
     load_file,
     main,
+    part_of,
     score_case,
 )
 
@@ -71,7 +72,7 @@ def test_wrong_place_is_a_miss_and_a_false_alarm(tmp_path: Path) -> None:
         "cases:\n  - id: a\n    text: 欢迎转发。点个赞\n"
         "    expect: [{category: share-solicitation, text: 点个赞}]\n",
     )
-    report = evaluate([case], lambda _text: [Span("share-solicitation", 0, 4, "欢迎转发")])
+    report = evaluate([case], lambda _text, _format: [Span("share-solicitation", 0, 4, "欢迎转发")])
     tally = report.tallies["share-solicitation"]
     assert (tally.tp, tally.fn, tally.fp) == (0, 1, 1)
     assert [o.text for o in report.misses] == ["点个赞"]
@@ -84,7 +85,7 @@ def test_clean_case_ignores_listed_categories(tmp_path: Path) -> None:
         "cases:\n  - id: a\n    text: 多喝水\n    expect: []\n"
         "    ignore_categories: [missing-disclaimer]\n  - id: b\n    text: 多喝水\n",
     )
-    report = evaluate(cases, lambda _text: [Span("missing-disclaimer", 0, 1)])
+    report = evaluate(cases, lambda _text, _format: [Span("missing-disclaimer", 0, 1)])
     assert report.clean_cases == 2
     assert report.clean_flagged == ["b"]
     assert report.clean_flagged_share == 0.5
@@ -98,7 +99,8 @@ def test_clean_case_ignores_listed_categories(tmp_path: Path) -> None:
         "cases:\n  - id: a\n    text: 文本\n    colour: red\n",
         "cases:\n  - id: a\n    text: 文本\n"
         "    expect: [{category: overclaim, text: 文本, occurrence: 0}]\n",
-        "cases:\n  - id: a\n    text: 文本\n    expect: [{category: overclaim}]\n",
+        "cases:\n  - id: a\n    text: 文本\n    expect: [{text: 文本}]\n",
+        "cases:\n  - id: a\n    text: 文本\n    format: docx\n",
         "cases:\n  - id: a\n    text: '['\n  bad: [\n",
         "cases:\n  - id: a\n    text: 文本\n    expect: [{category: puffery, text: 文本}]\n",
         "cases:\n  - id: a\n    text: 文本\n    expect: [{category: overclaim, text: 文本}]\n"
@@ -109,6 +111,27 @@ def test_malformed_files_name_the_file(tmp_path: Path, body: str) -> None:
     with pytest.raises(CaseError) as info:
         _case(tmp_path, body)
     assert "cases.yaml" in str(info.value)
+
+
+def test_an_expected_finding_without_text_may_be_anywhere(tmp_path: Path) -> None:
+    (case,) = _case(
+        tmp_path,
+        "cases:\n  - id: a\n    text: 本品每日两粒。\n    format: markdown\n"
+        "    expect: [{category: missing-disclaimer}]\n",
+    )
+    seen = []
+    report = evaluate(
+        [case], lambda text, fmt: seen.append(fmt) or [Span("missing-disclaimer", 3, 5)]
+    )
+    assert seen == ["markdown"]
+    assert report.tallies["missing-disclaimer"].tp == 1
+
+
+def test_parts_are_fixed_by_id() -> None:
+    """About 30% locked, and an id's part never depends on the other cases."""
+    parts = [part_of(f"case-{n}") for n in range(2000)]
+    assert 0.25 < parts.count("locked") / len(parts) < 0.35
+    assert part_of("case-1") == part_of("case-1")
 
 
 def test_duplicate_ids_across_files_are_refused(tmp_path: Path) -> None:
@@ -125,7 +148,7 @@ def test_command_reports_bad_cases_with_exit_2(tmp_path: Path, capsys) -> None:
 
 @pytest.fixture(scope="module")
 def report(linter: Linter) -> Report:
-    return evaluate(load_cases(CASES), linter.lint)
+    return evaluate(load_cases(CASES), lambda text, fmt: linter.lint(text, format=fmt))
 
 
 def test_every_category_meets_the_f1_floor(report: Report) -> None:
@@ -189,8 +212,13 @@ def test_corpus_report_on_a_tiny_corpus(tmp_path: Path) -> None:
         json.dumps({"id": "m-1", "text": "加微信：abc12345，买二送一。"}, ensure_ascii=False),
         encoding="utf-8",
     )
-    result = _corpus_report("--corpus", str(tmp_path), "--sample", "2", "--seed", "1")
+    result = _corpus_report(
+        "--corpus", str(tmp_path), "--part", "tuned", "--sample", "2", "--seed", "1"
+    )
     assert result.returncode == 0, result.stderr
-    assert "all penalised ads                  2/2 (100.0%)" in result.stdout
-    assert "all                                0/2 (0.0%)" in result.stdout
-    assert "(c) 2 findings sampled" in result.stdout
+    tuned = [r for r in [*records, {"id": "m-1", "kind": "ad"}] if part_of(r["id"]) == "tuned"]
+    ads = sum(r["kind"] == "ad" for r in tuned)
+    science = len(tuned) - ads
+    assert f"all penalised ads {ads}/{ads} (100.0%)" in " ".join(result.stdout.split())
+    assert f"all 0/{science} (0.0%)" in " ".join(result.stdout.split())
+    assert "findings sampled from the tuned part" in result.stdout

@@ -177,7 +177,7 @@ def test_cli_json_is_a_list_of_findings_with_path(cli: Callable[..., tuple]) -> 
     assert code == 1, err
     data = json.loads(out)
     fields = {"path", "rule", "category", "severity", "message", "start", "end", "line"}
-    fields |= {"column", "end_line", "end_column", "text", "suggestion", "basis"}
+    fields |= {"column", "end_line", "end_column", "text", "suggestion", "basis", "register"}
     assert data and all(set(item) == fields for item in data)
     text = (EXAMPLES / "stem-cell-poi.txt").read_text(encoding="utf-8")
     assert all(text[d["start"] : d["end"]] == d["text"] for d in data)

@@ -12,10 +12,11 @@ Each filter is one small module of this package declaring
 - `REASONS`: why it drops a hit, per reason key, in Chinese and English;
 - `drops(hit, cues) -> Drop | None`.
 
-Some filters always run (the configured allow list, the reference list, headings, a rule's
-exceptions and conditions, word boundaries); the others are chosen per rule by its `filters:`
-option, which defaults to its folder's `_defaults.yaml` and then to its kind. Inline
-suppressions (`suppression`) work on findings, after these.
+Some filters always run (the configured allow list, the reference list, headings, the
+register a rule asks for, a rule's exceptions and conditions, word boundaries); the others
+are chosen per rule by its `filters:` option, which defaults to its folder's
+`_defaults.yaml` and then to its kind. Inline suppressions (`suppression`) work on findings,
+after these.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from healthlint.context import (
     conditions,
     debunk,
     exceptions,
+    explanation,
     headings,
     hedging,
     negation,
@@ -37,14 +39,23 @@ from healthlint.context import (
     quotation,
     references,
     refutation,
+    register,
 )
 from healthlint.context.base import Cues, Drop, Hit
 
 #: Run for every rule, cheapest first.
-ALWAYS: tuple[ModuleType, ...] = (allowed, references, headings, exceptions, conditions)
+ALWAYS: tuple[ModuleType, ...] = (
+    allowed,
+    references,
+    headings,
+    register,
+    exceptions,
+    conditions,
+)
 #: Chosen per rule (`filters:`), run in this order.
 OPTIONAL: dict[str, ModuleType] = {
-    m.NAME: m for m in (negation, refutation, attribution, question, hedging, debunk, quotation)
+    m.NAME: m
+    for m in (negation, refutation, attribution, question, hedging, debunk, explanation, quotation)
 }
 #: Run last: segmenting a sentence into words costs more than every other filter.
 LAST: tuple[ModuleType, ...] = (boundaries,)

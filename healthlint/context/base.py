@@ -15,10 +15,11 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Cues:
-    """The compiled cue lists by name, and the configured allow list."""
+    """The compiled cue lists by name, and the settings filters read (allow list, profile)."""
 
     lists: Mapping[str, Vocabulary]
     allowed: TermIndex | None = None  # the configured `allow` phrases, normalised
+    profile: str = "auto"  # what the platform says it lints: auto, ad or article
 
     def __getitem__(self, name: str) -> Vocabulary:
         return self.lists[name]

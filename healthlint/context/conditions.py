@@ -1,7 +1,8 @@
 """conditions: a rule's `requires` (all must hold) and `unless` (none may hold) around a hit.
 
 A condition holds when one of its words occurs within its scope: the clause, sentence,
-paragraph or document of the hit, or a window of characters either side within the sentence.
+paragraph or document of the hit, or a window of characters either side within the sentence;
+`side: before` or `after` looks only on that side of the hit (the hit itself excluded).
 The engine reads the same conditions for `escalate`.
 """
 
@@ -32,9 +33,9 @@ def occurrence(
     """Where one of the condition's words occurs in its scope around [start, end), or None."""
     lo, hi = analysis.scope(condition.scope, start, end, condition.window)
     if condition.side == "before":
-        hi = end
+        hi = start
     elif condition.side == "after":
-        lo = start
+        lo = end
     return condition.vocabulary.first_within(analysis, lo, hi)
 
 

@@ -5,13 +5,15 @@ Exit codes (stable, for CI):
     1  findings at or above --fail-on (with --diff: a fix would change a file)
     2  usage, input or configuration error (one line on stderr each; other files still linted)
 
-Subcommands: `healthlint rules`, `healthlint explain RULE`, `healthlint batch FILE`; anything
-else is the lint command. Only `--fix` and `--write-baseline` write files.
+Subcommands: `healthlint rules`, `healthlint explain RULE`, `healthlint batch FILE`,
+`healthlint eval`, `healthlint server` (language server), `healthlint serve` (web checker);
+anything else is the lint command. Only `--fix` and `--write-baseline` write files.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections import Counter
@@ -142,10 +144,9 @@ def _version() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (the console script exits with it)."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if args[:1] == ["batch"]:
-        from healthlint.frontends.batch import main as batch
-
-        return batch(args[1:])
+    if args[:1] and args[0] in _FRONT_ENDS:
+        module = importlib.import_module(f"healthlint.frontends.{_FRONT_ENDS[args[0]]}")
+        return int(module.main(args[1:]))
     try:
         if args and args[0] in _SUBCOMMANDS:
             return _SUBCOMMANDS[args[0]](args[1:], sys.stdout)
@@ -321,6 +322,8 @@ def _explain(argv: list[str], out: TextIO) -> int:
     return EXIT_OK
 
 
+#: Subcommands that are front ends of their own: name → module with `main(argv) -> int`.
+_FRONT_ENDS = {"batch": "batch", "eval": "eval", "server": "lsp", "serve": "web"}
 _SUBCOMMANDS: dict[str, Callable[[list[str], TextIO], int]] = {
     "rules": _rules,
     "explain": _explain,

@@ -6,7 +6,9 @@ A rules folder (the shipped `rules/`, or one of a user's `rules_dirs`) holds
   folder's (Vale's and yamllint's layout); a file may instead hold a `rules:` list (a pack);
 - `<folder>/_defaults.yaml`: options every rule of that folder gets unless it sets its own;
 - `vocabularies/<name>.txt`: a named word list, one term (or `re:` regex) a line, referenced
-  from rules as `@name`; a pack's `lexicon:` mapping adds lists the same way.
+  from rules as `@name`; a pack's `lexicon:` mapping adds lists the same way;
+- `fragments.yaml`: named regex fragments (`fragments: {count: "(?:\\d+|[一二三]+)"}`) that
+  any regex writes as `{{count}}`, so a shape is spelled once.
 
 Validation is strict in the manner of Vale's definitions: an unknown key, a wrong type, an
 unknown kind or category, or a regex that does not compile is a `RuleError` naming the file
@@ -37,6 +39,7 @@ from healthlint.sources.decode import read_bounded
 from healthlint.sources.yamlsafe import MAX_BYTES, line_of, load_yaml
 
 _ID = r"^[a-z0-9][a-z0-9-]*$"  # compiled (and cached by `re`) only when packs are read
+_FRAGMENT = r"\{\{([a-z][a-z0-9_]*)\}\}"
 DEFAULTS_FILE = "_defaults.yaml"
 VOCABULARY_FOLDER = "vocabularies"
 #: A rule file's keys that a folder's defaults may not set: they say what the rule is.
@@ -78,6 +81,7 @@ class Rule:
     exceptions: Vocabulary = field(repr=False)
     word_boundary: bool
     filters: tuple[str, ...]
+    register: frozenset[str]
     scopes: frozenset[str]
     requires: tuple[Condition, ...] = field(repr=False)
     unless: tuple[Condition, ...] = field(repr=False)
@@ -145,6 +149,7 @@ def load_rules(
     to compile for the context filters (the engine knows both; lists no folder defines are
     left out, for the engine to report)."""
     lexicon: dict[str, list[str]] = {}
+    fragments: dict[str, str] = {}
     documents: list[tuple[str, Any]] = []
     defaults: dict[Path, Mapping[str, Any]] = {}
     for directory in directories:
@@ -166,7 +171,7 @@ def load_rules(
     raws = [
         (name, raw, single)
         for name, data in documents
-        for raw, single in _rules_of(data, name, lexicon)
+        for raw, single in _rules_of(data, name, lexicon, fragments)
     ]
     terms: set[str] = set()
     prefilters: dict[tuple[str, int], Prefilter] = {}
@@ -175,7 +180,8 @@ def load_rules(
     seen: dict[str, str] = {}
     for name, raw, single in raws:
         folder_defaults = defaults.get(Path(name).parent, {})
-        rule = _compile_rule(raw, name, single, folder_defaults, schema, lexicon, terms, prefilters)
+        compiler = _Compiler(name, line_of(raw), lexicon, fragments, terms, prefilters)
+        rule = _compile_rule(raw, name, single, folder_defaults, schema, compiler)
         if rule.id in seen:
             raise RuleError(
                 f"rule id {rule.id!r} is already defined in {seen[rule.id]}",
@@ -184,7 +190,7 @@ def load_rules(
             )
         seen[rule.id] = name
         rules.append(rule)
-    compiler = _Compiler("lexicon", None, lexicon, terms, prefilters)
+    compiler = _Compiler("lexicon", None, lexicon, fragments, terms, prefilters)
     compiled = {cue: compiler.vocabulary([f"@{cue}"]) for cue in cues if cue in lexicon}
     return RuleSet(tuple(rules), TermIndex(terms), compiled, prefilters)
 
@@ -213,16 +219,19 @@ def _extend(
     lexicon.setdefault(name, []).extend(words)
 
 
-def _rules_of(data: Any, path: str, lexicon: dict[str, list[str]]) -> list[tuple[Any, bool]]:
+def _rules_of(
+    data: Any, path: str, lexicon: dict[str, list[str]], fragments: dict[str, str]
+) -> list[tuple[Any, bool]]:
     """The raw rules of one YAML file, each with whether it is the file's only rule (which
-    then takes its id from the file's name): a single rule, or a `rules:` and `lexicon:` pack."""
+    then takes its id from the file's name): a single rule, or a pack with `rules:`,
+    `lexicon:` and `fragments:`."""
     if data is None:
         return []
     if not isinstance(data, dict):
         raise RuleError("a rule file must be a mapping: one rule, or a `rules:` list", path=path)
     if "kind" in data:
         return [(data, True)]
-    unknown = set(data) - {"rules", "lexicon", "description"}
+    unknown = set(data) - {"rules", "lexicon", "fragments", "description"}
     if unknown:
         raise RuleError(
             f"unknown key {sorted(unknown, key=str)[0]!r} in rule pack "
@@ -238,7 +247,22 @@ def _rules_of(data: Any, path: str, lexicon: dict[str, list[str]]) -> list[tuple
         )
     for name, words in data.get("lexicon", {}).items():
         _extend(lexicon, str(name), words, path, line_of(words) or line_of(data))
+    _add_fragments(fragments, data.get("fragments", {}), path, line_of(data))
     return [(raw, False) for raw in data.get("rules", [])]
+
+
+def _add_fragments(fragments: dict[str, str], found: Any, path: str, line: int | None) -> None:
+    """Named regex fragments; a name is defined once across all folders."""
+    if not isinstance(found, dict) or not all(isinstance(v, str) for v in found.values()):
+        raise RuleError("`fragments` must map names to regex strings", path=path, line=line)
+    for name, text in found.items():
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", str(name)):
+            raise RuleError(
+                f"fragment name {name!r} must be lower_snake_case", path=path, line=line
+            )
+        if name in fragments:
+            raise RuleError(f"fragment {name!r} is defined twice", path=path, line=line)
+        fragments[str(name)] = text
 
 
 def _check_defaults(data: Any, path: str) -> Mapping[str, Any]:
@@ -260,10 +284,12 @@ class _Compiler:
         path: str,
         line: int | None,
         lexicon: dict[str, list[str]],
+        fragments: dict[str, str],
         terms: set[str],
         prefilters: dict[tuple[str, int], Prefilter],
     ) -> None:
         self.path, self.line, self._lexicon, self._terms = path, line, lexicon, terms
+        self._fragments = fragments
         self._prefilters = prefilters
 
     def error(self, message: str) -> RuleError:
@@ -284,6 +310,7 @@ class _Compiler:
     def regex(self, pattern: str, *, groups: tuple[str, ...] = ()) -> regex.Pattern[str]:
         if not isinstance(pattern, str):
             raise self.error(f"a regex must be a string, not {type(pattern).__name__}")
+        pattern = self._expand(pattern)
         try:
             compiled = regex.compile(pattern)
         except (regex.error, OverflowError, RecursionError) as exc:
@@ -297,6 +324,17 @@ class _Compiler:
             self._prefilters[(compiled.pattern, compiled.flags)] = found
         return compiled
 
+    def _expand(self, pattern: str) -> str:
+        """`{{name}}` replaced by its fragment (fragments may use fragments, four deep)."""
+        for _ in range(4):
+            if "{{" not in pattern:
+                return pattern
+            try:
+                pattern = re.sub(_FRAGMENT, lambda m: self._fragments[m.group(1)], pattern)
+            except KeyError as exc:
+                raise self.error(f"unknown regex fragment {{{{{exc.args[0]}}}}}") from None
+        raise self.error("regex fragments nested more than four deep")
+
 
 @lru_cache(maxsize=65536)
 def _normal(term: str) -> str:
@@ -309,9 +347,7 @@ def _compile_rule(
     single: bool,
     defaults: Mapping[str, Any],
     schema: Mapping[str, Any],
-    lexicon: dict[str, list[str]],
-    terms: set[str],
-    prefilters: dict[tuple[str, int], Prefilter],
+    compiler: _Compiler,
 ) -> Rule:
     line = line_of(raw)
     if not isinstance(raw, dict):
@@ -348,7 +384,6 @@ def _compile_rule(
     )
     if not re.match(_ID, values["id"]):
         raise RuleError(f"{where}: ids are lower-case kebab-case", path=path, line=line)
-    compiler = _Compiler(path, line, lexicon, terms, prefilters)
     try:
         matcher = kind(options, compiler)
     except ValueError as exc:
@@ -376,6 +411,7 @@ def _compile_rule(
         exceptions=compiler.vocabulary(values["exceptions"]),
         word_boundary=values["word_boundary"],
         filters=tuple(kind.filters if values["filters"] is None else values["filters"]),
+        register=frozenset(values["register"] or ()),
         scopes=frozenset(values["scopes"]),
         requires=_conditions(values["requires"], compiler, where),
         unless=_conditions(values["unless"], compiler, where),

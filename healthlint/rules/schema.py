@@ -54,6 +54,14 @@ def common_options(filters: tuple[str, ...] | None) -> dict[str, Option]:
         "filters": Option(
             list, None, "the optional context filters this rule runs", items=str, choices=filters
         ),
+        "register": Option(
+            list,
+            None,
+            "report only in text of these registers: promotional, advertorial, informational, "
+            "unmarked",
+            items=str,
+            choices=("promotional", "advertorial", "informational", "unmarked"),
+        ),
         "scopes": Option(
             list, list(WHERE), "where the rule looks: body, heading", items=str, choices=WHERE
         ),
@@ -76,7 +84,7 @@ CONDITION: dict[str, Option] = {
     "side": Option(
         str,
         "both",
-        "with scope: window, look before, after or both sides of the hit",
+        "look only before or after the hit (the hit excluded), or both sides",
         choices=SIDES,
     ),
 }
