@@ -43,7 +43,7 @@ def test_many_calls_share_one_budget(tmp_path: Path, monkeypatch: pytest.MonkeyP
         linter.lint("本品能彻底治愈糖尿病。\n" + SLOW_TEXT)
     spent = time.thread_time() - started
     assert info.value.rules == ("slow-everywhere",)
-    assert [f.text for f in info.value.findings] == ["彻底治愈"]  # the other rules ran
+    assert "彻底治愈" in [f.text for f in info.value.findings]  # the other rules ran
     assert spent < 2.0, f"{spent:.2f}s of CPU: the budget of 0.2s did not hold"
 
 

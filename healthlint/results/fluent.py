@@ -84,6 +84,7 @@ _FRAME_BEFORE_WORDS = [
     "需要的朋友",
     "需要的",
     "喜欢的话",
+    "喜欢",
 ]
 _FRAME_BEFORE_GAPS = (
     r"加入[^,、;:。!?…]{0,8}",
