@@ -11,6 +11,12 @@ or slow machine moves both sides and the ratio stays meaningful. Targets (issue 
     growth            4 x the text                         <= 4.5 x the time
     peak memory       the CLI on a 1 MB file               < 150 MB
     batch             `healthlint batch --jobs 2`          >= 1.7 x as fast as --jobs 1
+    word boundary     the CLI with one `word_boundary: true` house rule  <= 1.5 x the time
+                      and < 1.5 x the memory of the same run without it
+    many files        3,000 files on the command line (the pool past 2,000)  >= 1.4 x as fast
+                      as `--jobs 1`
+    threads           one Linter shared by 8 threads       no target: the ratio to one thread
+                                                           (threads share the GIL; use the pool)
 
 Text: the JSON Lines files in `--corpus` (default `../shared/corpus` beside the repository)
 when it exists, else the files in `examples/` repeated. The corpus is read, never copied.
@@ -37,9 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from healthlint.rules.load import default_rules_dir, pack_files
+from healthlint.rules.load import default_rules_dir, load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Size of the throughput text and of the batch input, in UTF-8 bytes.
@@ -110,22 +114,9 @@ def repeated(texts: list[str], size: int) -> Iterator[str]:
 
 
 def pack_terms() -> list[str]:
-    """Every term of the shipped rule packs: `terms` lists and lexicon words."""
-    terms: set[str] = set()
-    for path in pack_files(default_rules_dir()):
-        pack = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for words in (pack.get("lexicon") or {}).values():
-            terms.update(_words(words))
-        for rule in pack.get("rules") or []:
-            terms.update(_words(rule.get("terms")))
-    return sorted(terms)
-
-
-def _words(value: Any) -> list[str]:
-    """Literal words of a list, skipping `@lexicon` references (their words come anyway)."""
-    if isinstance(value, dict):  # a lexicon written as {extend: true, words: [...]}
-        value = value.get("words") or value.get("terms")
-    return [w for w in value or [] if isinstance(w, str) and not w.startswith(("@", "re:"))]
+    """Every literal string the shipped rules look for: their terms, vocabularies and the
+    literals their regexes need, as the loader puts them in the one-pass index."""
+    return sorted(load_rules([default_rules_dir()]).index.terms)
 
 
 def user_environment() -> dict[str, str]:
@@ -280,6 +271,84 @@ def measure_batch(repeat: int, texts: list[str], folder: Path) -> Row:
     )
 
 
+def _house_rules(folder: Path) -> Path:
+    """A config with one house rule that asks for word boundaries (the README's example)."""
+    rules = folder / "house-rules" / "overclaim"
+    rules.mkdir(parents=True, exist_ok=True)
+    (rules / "miracle-product.yaml").write_text(
+        "kind: term\nseverity: error\nmessage: 神药\nbasis: 《广告法》第二十八条\n"
+        "terms: [神药, 神器, 特效药]\nword_boundary: true\n"
+        "examples: {bad: [这款神药专治失眠。], good: [这不是什么神药，失眠应就医。]}\n",
+        encoding="utf-8",
+    )
+    config = folder / "house.yaml"
+    config.write_text(f"rules_dirs: [{folder / 'house-rules'}]\n", encoding="utf-8")
+    return config
+
+
+def measure_word_boundary(repeat: int, small: Path, folder: Path) -> Row:
+    """A text with a hit of the word-boundary rule, so the segmenter is loaded."""
+    article = folder / "boundary.txt"
+    article.write_text(small.read_text(encoding="utf-8") + "\n这款神药专治失眠。\n", "utf-8")
+    config = _house_rules(folder)
+    plain = [*healthlint_command(), "--isolated", str(article)]
+    house = [*healthlint_command(), "--config", str(config), str(article)]
+    run(house)
+    without, with_rule = best_runs(repeat, plain, house)
+    memory_without, memory_with = usage(plain)[0], usage(house)[0]
+    ratio = with_rule / without
+    return Row(
+        "CLI with a word-boundary house rule",
+        f"{_seconds(with_rule)}, {memory_with:.0f} MB",
+        f"{_seconds(without)}, {memory_without:.0f} MB without it",
+        ratio,
+        "<= 1.5 x time, < 1.5 x memory",
+        ratio <= 1.5 and memory_with < 1.5 * memory_without,
+    )
+
+
+def measure_many_files(repeat: int, texts: list[str], folder: Path) -> Row:
+    tree = folder / "many"
+    tree.mkdir(exist_ok=True)
+    for number, text in zip(range(3000), repeated(texts, 10**12), strict=False):
+        (tree / f"{number:05}.md").write_text(text[:2000], encoding="utf-8")
+    command = [*healthlint_command(), "--isolated", "--quiet", str(tree)]
+    one, pooled = best_runs(repeat, [*command, "--jobs", "1"], command)
+    return Row(
+        "CLI on 3,000 files (pool)",
+        _seconds(pooled),
+        f"{_seconds(one)} --jobs 1",
+        one / pooled,
+        ">= 1.4 x faster",
+        one / pooled >= 1.4,
+    )
+
+
+def measure_threads(repeat: int, texts: list[str]) -> Row:
+    """The same texts linted by one thread and split over 8 sharing one Linter (wall time)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from healthlint import Linter
+
+    linter = Linter()
+    sample = list(repeated(texts, 600_000))
+    linter.lint(sample[0])
+
+    def threaded() -> None:
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(linter.lint, sample))
+
+    one, eight = best_of(repeat, lambda: [linter.lint(t) for t in sample], threaded)
+    return Row(
+        "one Linter, 8 threads",
+        _seconds(eight),
+        f"{_seconds(one)} one thread",
+        eight / one,
+        "(report only)",
+        None,
+    )
+
+
 def _ratio_row(name: str, value: float, baseline: float, label: str, limit: float) -> Row:
     ratio = value / baseline
     return Row(
@@ -331,7 +400,16 @@ def table(rows: list[Row]) -> str:
 
 
 #: The measures, in the order they run (names for --only).
-MEASURES = ("start", "throughput", "growth", "memory", "batch")
+MEASURES = (
+    "start",
+    "throughput",
+    "growth",
+    "memory",
+    "batch",
+    "boundary",
+    "files",
+    "threads",
+)
 
 
 def main() -> int:
@@ -361,6 +439,12 @@ def main() -> int:
             ("growth", lambda: measure_growth(args.repeat, texts)),
             ("memory", lambda: measure_memory(texts, folder)),
             ("batch", lambda: measure_batch(min(args.repeat, 2), texts, folder)),
+            (
+                "boundary",
+                lambda: measure_word_boundary(args.repeat, small_article(texts, folder), folder),
+            ),
+            ("files", lambda: measure_many_files(min(args.repeat, 2), texts, folder)),
+            ("threads", lambda: measure_threads(min(args.repeat, 2), texts)),
         ]
         for name, measure in measures:
             if args.only and name not in args.only:
@@ -370,7 +454,7 @@ def main() -> int:
             except Exception as error:  # report the others even when one cannot run
                 rows.append(Row(name, f"n/a: {error}", "", None, "", False))
     print(table(rows))
-    return 0 if all(row.ok for row in rows) else 1
+    return 0 if all(row.ok is not False for row in rows) else 1
 
 
 if __name__ == "__main__":

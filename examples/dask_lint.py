@@ -4,10 +4,13 @@
 
 Without `--scheduler` it starts a `LocalCluster` on this machine; with one it uses an
 existing cluster (every worker needs healthlint installed). The input is read as a Dask
-bag of JSON lines, so it may be a glob or a remote URL Dask understands (`s3://…/*.jsonl`).
-The `Linter` is scattered to the workers once, so each worker builds it once, not once per
-task. Writes one JSON result a line (the submission's id and its findings), to stdout or,
-with `--output DIR`, to one file per partition written by the workers themselves.
+bag of lines, one partition per file, so it may be a glob or a remote URL Dask understands
+(`s3://…/*.jsonl`). The `Linter` is scattered to the workers once, so each worker builds it
+once, not once per task. Each line gives exactly the record `healthlint batch` gives it (its
+line number in its file, id, findings and verdict), and a line that cannot be read (bad JSON,
+bad UTF-8, no text) gives batch's error record instead of stopping the job. Writes one JSON
+result a line, to stdout or, with `--output DIR`, to one file per partition written by the
+workers themselves.
 """
 
 from __future__ import annotations
@@ -22,30 +25,37 @@ import dask.bag as db
 from distributed import Client, LocalCluster
 
 from healthlint import Linter
+from healthlint.frontends.batch import Fields, lint_line
 
 
-def lint_records(
-    records: Iterable[dict[str, Any]],
+def lint_lines(
+    lines: Iterable[str],
     linter: Linter,
     text_field: str = "text",
     id_field: str = "id",
 ) -> list[dict[str, Any]]:
-    """One partition: a result per submission, with the findings as plain dicts."""
+    """One partition (one file): a record per line, numbered from 1, as `healthlint batch`
+    writes it. Lines arrive decoded with surrogateescape, so bad UTF-8 is given back as the
+    bytes batch would have read, and gets batch's error record."""
+    job = (linter, Fields(text_field, id_field))
     return [
-        {
-            "id": record.get(id_field),
-            "findings": [f.to_dict() for f in linter.lint(record[text_field])],
-        }
-        for record in records
+        json.loads(lint_line(job, (number, line.encode("utf-8", "surrogateescape"))).line)
+        for number, line in enumerate(lines, start=1)
     ]
 
 
+def read_lines(paths: list[str] | str) -> db.Bag:
+    """The input files as a bag of lines, one partition per file (so line numbers are the
+    file's), undecodable bytes kept for `lint_lines` to report."""
+    return db.read_text(paths, blocksize=None, errors="surrogateescape")
+
+
 def lint_bag(bag: db.Bag, linter: Any, **fields: str) -> db.Bag:
-    """A bag of submissions (dicts) mapped to a bag of results, partition by partition.
+    """A bag of input lines mapped to a bag of batch records, partition by partition.
 
     `linter` is a `Linter` or, better on a cluster, the future of a scattered one.
     """
-    return bag.map_partitions(lint_records, linter, **fields)
+    return bag.map_partitions(lint_lines, linter, **fields)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     cluster = None if args.scheduler else LocalCluster(processes=True, dashboard_address=None)
     with Client(args.scheduler or cluster) as client:
         linter = client.scatter(Linter(), broadcast=True)
-        bag = db.read_text(args.paths).map(json.loads)
+        bag = read_lines(args.paths)
         results = lint_bag(bag, linter, text_field=args.text_field, id_field=args.id_field)
         lines = results.map(json.dumps, ensure_ascii=False)
         if args.output:

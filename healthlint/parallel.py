@@ -10,7 +10,10 @@ Used by `Linter.lint_many` and `healthlint batch`. Three constraints shape it:
   configuration) and builds it once; compiling rule packs per item would cost more than
   linting.
 
-A worker that dies (killed, out of memory) raises `WorkerError` instead of hanging.
+A worker that dies (killed, out of memory) raises `WorkerError` instead of hanging, and no
+worker outlives its parent: the parent stops them on the way out of any exception (an interrupt,
+or the SIGTERM a front end turns into one), and a worker whose parent was killed outright
+(SIGKILL, out of memory) notices within `_POLL` seconds and exits.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any, TypeVar
 
+from healthlint.errors import HealthlintError, UsageError
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -36,7 +41,7 @@ CHUNKS_PER_WORKER = 4
 _POLL = 0.5
 
 
-class WorkerError(RuntimeError):
+class WorkerError(HealthlintError):
     """A worker process exited without returning its results."""
 
 
@@ -67,7 +72,7 @@ def ordered_map(
     """
     jobs = jobs or default_jobs()
     if jobs < 1:
-        raise ValueError(f"jobs must be at least 1, not {jobs}")
+        raise UsageError(f"jobs must be at least 1, not {jobs}")
     if jobs == 1:
         for item in items:
             yield func(state, item)
@@ -141,11 +146,27 @@ def _receive(results: Any, workers: list[Any]) -> tuple[int, list[tuple[bool, An
 def _work(func: Callable[[Any, T], R], payload: bytes, tasks: Any, results: Any) -> None:
     """Worker loop: build the state once, then run chunks until the parent sends None.
 
-    Ctrl-C reaches the whole process group; only the parent handles it (and stops us).
+    Ctrl-C reaches the whole process group; only the parent handles it (and stops us). A
+    forked worker inherits the parent's signal handlers: SIGTERM must end it, not run them.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not a handler the parent installed
+    parent = os.getppid()
     state = pickle.loads(payload)
-    for index, chunk in iter(tasks.get, None):
+    while True:
+        try:
+            task = tasks.get(timeout=_POLL)
+        except queue.Empty:
+            task = ()
+        if os.getppid() != parent:
+            # Orphaned: nobody reads our results, and flushing them into a pipe we hold both
+            # ends of would block for ever, so leave without the queue's exit handlers.
+            os._exit(0)
+        if task is None:
+            return
+        if not task:
+            continue
+        index, chunk = task
         results.put((index, [_attempt(func, state, item) for item in chunk]))
 
 

@@ -1,23 +1,93 @@
-"""One lint run over many inputs: read, lint, fix, and hand each result to a front end.
+"""One lint run over many inputs: configs found, files read, linted, fixed, and each result
+handed to a front end.
 
 The command line, batch runs and the servers lint through a `Session`, so everywhere a rule
-whose regex runs out of time is reported once and then left out for the rest of the run, and
-fixes are applied and re-linted the same way. Nothing here prints: problems come back as
+whose regex runs out of time is reported once and then left out for the rest of the run, inline
+directives are honoured (or, for a platform, ignored) and reviewed the same way, and fixes are
+applied and re-linted the same way. Each path given is linted with the configuration nearest to
+it (`Configs`), the command line's options on top. Past `POOL_THRESHOLD` files the work goes to
+the process pool behind `Linter.lint_many`. Nothing here prints: problems come back as
 `HealthlintError` values, in input order, for the front end to show.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from healthlint.config import Config
+from healthlint.config import Config, find_config
+from healthlint.context import suppression
+from healthlint.document import Document
 from healthlint.engine import Linter
-from healthlint.errors import HealthlintError, RuleTimeoutError
-from healthlint.finding import Finding
+from healthlint.errors import HealthlintError, RuleTimeoutError, UsageError
+from healthlint.finding import CATEGORIES, Finding, RuleInfo
+from healthlint.sources.files import Ignores
+
+#: More files than this are linted by the process pool (one core lints about 600 a second;
+#: starting workers costs about a tenth of a second each).
+POOL_THRESHOLD = 2000
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """What the command line puts on top of every configuration file: `select` replaces the
+    file's; `ignore` and `exclude` add to it (`exclude` relative to the current folder); None
+    keeps the file's value."""
+
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    language: str | None = None
+    fail_on: str | None = None
+    respect_gitignore: bool | None = None
+    inline_config: bool | None = None
+
+    def apply(self, config: Config) -> Config:
+        return config.with_options(
+            select=self.select,
+            ignore=(*config.ignore, *self.ignore) if self.ignore else None,
+            language=self.language,
+            fail_on=self.fail_on,
+            respect_gitignore=self.respect_gitignore,
+            inline_config=self.inline_config,
+        )
+
+
+class Configs:
+    """The configuration for each linted path: `explicit` (`--config FILE`) for all of them,
+    none with `isolated`, else the file nearest to the path; each file read once a run."""
+
+    def __init__(
+        self,
+        explicit: str | os.PathLike[str] | None = None,
+        *,
+        isolated: bool = False,
+        overrides: Overrides | None = None,
+    ) -> None:
+        if explicit is not None and isolated:
+            raise UsageError("--isolated reads no config file; it cannot be combined with --config")
+        self.explicit = None if explicit is None else os.fspath(explicit)
+        self.isolated = isolated
+        self.overrides = overrides or Overrides()
+        self._loaded: dict[str | None, Config] = {}
+
+    def source(self, path: str | os.PathLike[str] | None = None) -> str | None:
+        """The config file that applies to `path` (default: the current folder), or None."""
+        if self.explicit is not None or self.isolated:
+            return self.explicit
+        found = find_config(path)
+        return None if found is None else str(found)
+
+    def for_path(self, path: str | os.PathLike[str] | None = None) -> Config:
+        name = self.source(path)
+        if name not in self._loaded:
+            config = Config.load(name) if name else Config()
+            self._loaded[name] = self.overrides.apply(config)
+        return self._loaded[name]
 
 
 def load_config(path: str | os.PathLike[str] | None = None, **options: Any) -> Config:
@@ -40,28 +110,75 @@ def load_linter(
 @dataclass(frozen=True)
 class Linted:
     """One input's result: `text` is what the findings point into (the fixed text once a fix
-    was written), `fixed` how many fixes were applied, `diff` the fixes as a unified diff."""
+    was written), `fixed` how many fixes were applied, `diff` the fixes as a unified diff, and
+    `fail_on` the file's configured threshold."""
 
     name: str
     text: str
     findings: list[Finding]
     fixed: int = 0
     diff: str = ""
+    fail_on: str = "warning"  # the lowest failing severity of the file's configuration
 
 
 class Session:
     """A Linter for one run, and what the run learns: a rule that runs out of time on one text
     is dropped for every later one, so a pathological pattern cannot stall a whole folder."""
 
-    def __init__(self, config: Config, *, cache_dir: str | os.PathLike[str] | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        *,
+        cache_dir: str | os.PathLike[str] | None = None,
+        exclude: Sequence[str] = (),
+    ) -> None:
         self.cache_dir = None if cache_dir is None else Path(cache_dir)
         self.config = config
         self.linter = Linter(config, cache_dir=self.cache_dir)
+        self.exclude = tuple(exclude)  # the command line's, relative to the current folder
+        self._known: frozenset[str] | None = None
+
+    @property
+    def rules(self) -> tuple[RuleInfo, ...]:
+        """The active rules, and the notices about directives when directives are honoured."""
+        notices = suppression.rules(self.config.language) if self.config.inline_config else ()
+        return (*self.linter.rules, *notices)
+
+    @property
+    def ignores(self) -> Ignores:
+        """What discovery leaves out: the config file's excludes (relative to it), then the
+        command line's, and .gitignore unless switched off."""
+        config = self.config
+        layers = [(config.base, config.exclude), (Path.cwd(), self.exclude)]
+        return Ignores(layers, gitignore=config.respect_gitignore)
 
     def lint(
         self, text: str, *, format: str, name: str
     ) -> tuple[list[Finding], list[HealthlintError]]:
-        """The findings in `text`, and the time-outs met on it (each naming `name`)."""
+        """The findings in `text`, and the time-outs met on it (each naming `name`).
+
+        A text with directives is linted with them disarmed and the directives applied here
+        (`suppression.review`), so that unknown and unused ones are reported, or, with
+        `inline_config: false`, not applied at all."""
+        if not suppression.has_directives(text):
+            return self._lint(text, format, name)
+        findings, problems = self._lint(suppression.disarm(text), format, name)
+        findings = [replace(f, text=text[f.start : f.end]) for f in findings]
+        if self.config.inline_config:
+            active = {r.id for r in self.linter.rules} | {r.category for r in self.linter.rules}
+            findings = suppression.review(
+                Document.parse(text, format),
+                findings,
+                active=active,
+                known=self._known_names(),
+                language=self.config.language,
+            )
+            findings.sort(key=lambda f: f.sort_key)
+        return findings, problems
+
+    def _lint(
+        self, text: str, format: str, name: str
+    ) -> tuple[list[Finding], list[HealthlintError]]:
         try:
             return self.linter.lint(text, format=format), []
         except RuleTimeoutError as exc:
@@ -75,68 +192,181 @@ class Session:
             ]
             return exc.findings, problems
 
+    def _known_names(self) -> frozenset[str]:
+        """Every rule id the loaded folders define, switched on or not, and the categories."""
+        if self._known is None:
+            every = Linter(replace(self.config, select=(), ignore=()), cache_dir=self.cache_dir)
+            self._known = frozenset({r.id for r in every.rules} | set(CATEGORIES))
+        return self._known
+
+
+class Sessions:
+    """A `Session` per configuration a run meets, built on first use; `Configs` says which
+    configuration each path gets, so a Session is keyed by its config file (None: defaults)."""
+
+    def __init__(
+        self,
+        configs: Configs,
+        *,
+        cache_dir: str | os.PathLike[str] | None = None,
+        exclude: Sequence[str] = (),
+    ) -> None:
+        self.configs = configs
+        self.cache_dir = cache_dir
+        self.exclude = tuple(exclude)
+        self._sessions: dict[str | None, Session] = {}
+
+    def __getstate__(self) -> dict[str, Any]:  # a pool worker builds its own Linters
+        return {**self.__dict__, "_sessions": {}}
+
+    def for_config(self, config: Config) -> Session:
+        if config.path not in self._sessions:
+            self._sessions[config.path] = Session(
+                config, cache_dir=self.cache_dir, exclude=self.exclude
+            )
+        return self._sessions[config.path]
+
+    def for_path(self, path: str | os.PathLike[str] | None = None) -> Session:
+        return self.for_config(self.configs.for_path(path))
+
+    def rules(self) -> tuple[RuleInfo, ...]:
+        """Every rule of every Session so far, each id once."""
+        seen: dict[str, RuleInfo] = {}
+        for session in self._sessions.values():
+            for rule in session.rules:
+                seen.setdefault(rule.id, rule)
+        return tuple(seen.values())
+
+
+@dataclass
+class Tally:
+    """What a run went through, for the front end's summary: files linted, files named on the
+    command line that an exclude left out, fixes applied."""
+
+    linted: int = 0
+    excluded: list[str] = field(default_factory=list)
+    fixes: int = 0
+    fixed_files: int = 0
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How to read and fix each input (the command line's options)."""
+
+    stdin_name: str | None = None
+    encoding: str | None = None
+    input_format: str | None = None
+    fix: str | None = None  # None, "write" or "diff"
+
 
 def lint_paths(
-    session: Session,
-    paths: Iterable[str],
+    sessions: Sessions,
+    paths: Sequence[str],
+    reading: Reading = Reading(),
     *,
-    stdin_name: str | None = None,
-    encoding: str | None = None,
-    input_format: str | None = None,
-    fix: str | None = None,
+    tally: Tally | None = None,
+    jobs: int | None = None,
 ) -> Iterator[Linted | HealthlintError]:
     """Lint files, folders and `-` (standard input) in order; every problem is yielded as an
-    error value and the run goes on. `fix` is None, "write" (apply the rules' fixes to the
-    files, then lint what is left) or "diff" (compute the fixes, write nothing)."""
-    from healthlint.sources.decode import read_source, read_stdin
-    from healthlint.sources.files import input_format as format_of
-    from healthlint.sources.files import iter_files
+    error value and the run goes on. `reading.fix` is None, "write" (apply the rules' fixes to
+    the files, then lint what is left) or "diff" (compute the fixes, write nothing). `jobs`
+    caps the pool used past `POOL_THRESHOLD` files (default: every core; 1: no pool)."""
+    tally = tally if tally is not None else Tally()
+    items = _inputs(sessions, paths, tally, reading.stdin_name)
+    head = list(itertools.islice(items, POOL_THRESHOLD + 1))
+    work = itertools.chain(head, items)
+    job = (sessions, reading)
+    if len(head) > POOL_THRESHOLD and jobs != 1 and "-" not in paths:
+        from healthlint.parallel import ordered_map
 
-    if fix is not None:
-        from healthlint.results import fix as fixing
+        results: Iterable[list[Linted | HealthlintError]] = ordered_map(_lint, job, work, jobs)
+    else:
+        results = (_lint(job, item) for item in work)
+    for batch in results:
+        for result in batch:
+            if isinstance(result, Linted):
+                tally.linted += 1
+                tally.fixes += result.fixed
+                tally.fixed_files += bool(result.fixed)
+            yield result
 
-        fixes = fixing.fixes_of(session.linter.rules)
-    for item in _inputs(paths, session.config, iter_files):
-        if isinstance(item, HealthlintError):
-            yield item
-            continue
+
+def list_inputs(sessions: Sessions, paths: Sequence[str]) -> Iterator[str | HealthlintError]:
+    """What `lint_paths` would lint, without reading anything (`--show-files`)."""
+    for item in _inputs(sessions, paths, Tally()):
+        yield item if isinstance(item, HealthlintError) else item[1]
+
+
+#: One unit of work: an error found while listing, or (config, path or "-").
+_Item = tuple[Config, str] | HealthlintError
+
+
+def _inputs(
+    sessions: Sessions, paths: Sequence[str], tally: Tally, stdin_name: str | None = None
+) -> Iterator[_Item]:
+    """Standard input as "-", files in order, each with its configuration; errors as values so
+    the run goes on. One discovery walks every path, so a file named twice or reached twice is
+    linted once."""
+    from healthlint.sources.files import Discovery
+
+    discovery = Discovery()
+    for path in paths:
         try:
-            if item == "-":
-                name = stdin_name or "-"
-                source = read_stdin(name=name, encoding=encoding)
-            else:
-                name = str(item)
-                source = read_source(item, encoding=encoding)
-            fmt = format_of(name, input_format)
-            text = source.text
-            findings, problems = session.lint(text, format=fmt, name=name)
-            yield from problems
-            if fix is None:
-                yield Linted(name, text, findings)
-                continue
-            new_text, applied = fixing.apply_fixes(text, findings, fixes)
-            if not applied:
-                yield Linted(name, text, findings)
-            elif fix == "diff":
-                yield Linted(
-                    name, text, findings, len(applied), fixing.unified_diff(name, text, new_text)
-                )
-            else:
-                fixing.write_fixed(source, new_text)
-                findings, problems = session.lint(new_text, format=fmt, name=name)
-                yield from problems
-                yield Linted(name, new_text, findings, len(applied))
+            where = Path(stdin_name or "-").parent if path == "-" else path
+            session = sessions.for_path(where)
         except HealthlintError as exc:
             yield exc
+            continue
+        if path == "-":
+            yield (session.config, "-")
+            continue
+        ignores = session.ignores
+        for found in discovery.walk(path, ignores):
+            yield found if isinstance(found, HealthlintError) else (session.config, str(found))
+        tally.excluded += ignores.left_out
 
 
-def _inputs(paths: Iterable[str], config: Config, iter_files: Any) -> Iterator[Any]:
-    """Standard input as "-", files in order; errors as values so the run goes on. Paths go
-    to `iter_files` together, so a file named twice or reached twice is linted once."""
-    import itertools
+def _lint(job: tuple[Sessions, Reading], item: _Item) -> list[Linted | HealthlintError]:
+    """Read, lint and fix one input (a module-level function, so pool workers unpickle it)."""
+    if isinstance(item, HealthlintError):
+        return [item]
+    sessions, reading = job
+    config, path = item
+    try:
+        return _lint_one(sessions.for_config(config), path, reading)
+    except HealthlintError as exc:
+        return [exc]
 
-    for is_stdin, group in itertools.groupby(paths, key=lambda path: path == "-"):
-        if is_stdin:
-            yield from group
-        else:
-            yield from iter_files(list(group), exclude=config.exclude)
+
+def _lint_one(session: Session, path: str, reading: Reading) -> list[Linted | HealthlintError]:
+    from healthlint.sources.decode import read_source, read_stdin
+    from healthlint.sources.files import input_format
+
+    name = (reading.stdin_name or "-") if path == "-" else path
+    if path == "-":
+        source = read_stdin(name=name, encoding=reading.encoding)
+    else:
+        source = read_source(path, encoding=reading.encoding)
+    fmt = input_format(name, reading.input_format)
+    findings, problems = session.lint(source.text, format=fmt, name=name)
+    if reading.fix is None:
+        return [*problems, Linted(name, source.text, findings, fail_on=session.config.fail_on)]
+    return [*problems, *_fixed(session, source, name, fmt, findings, reading.fix)]
+
+
+def _fixed(
+    session: Session, source: Any, name: str, fmt: str, findings: list[Finding], mode: str
+) -> list[Linted | HealthlintError]:
+    """Apply the rules' fixes: write them and lint what is left, or only show them."""
+    from healthlint.results import fix as fixing
+
+    text, fail_on = source.text, session.config.fail_on
+    new_text, applied = fixing.apply_fixes(text, findings, fixing.fixes_of(session.linter.rules))
+    if not applied:
+        return [Linted(name, text, findings, fail_on=fail_on)]
+    if mode == "diff":
+        diff = fixing.unified_diff(name, text, new_text)
+        return [Linted(name, text, findings, len(applied), diff, fail_on)]
+    fixing.write_fixed(source, new_text)
+    left, problems = session.lint(new_text, format=fmt, name=name)
+    return [*problems, Linted(name, new_text, left, len(applied), fail_on=fail_on)]

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from healthlint import Config, Linter
+from healthlint.context import suppression
 from healthlint.formatters.explain import explain_text
 from healthlint.frontends.cli import main
 
@@ -23,7 +24,8 @@ def test_rules_lists_every_rule_with_category_severity_and_summary(
     code, out, _ = run(capsys, "rules")
     assert code == 0
     lines = out.splitlines()
-    rules = Linter().rules
+    rules = (*Linter().rules, *suppression.rules())  # and the notices about directives
+    assert [line.split()[0] for line in lines[-2:]] == ["unused-suppression", "unknown-suppression"]
     assert len(lines) == len(rules)
     for line, rule in zip(lines, rules, strict=True):
         rule_id, category, severity, summary = line.split(maxsplit=3)

@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
+from readme import REPOSITORY, blocks
 
 from healthlint import lint_text
 
@@ -72,7 +74,11 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, dict
         target = repo / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, target)
-    for args in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "hook"]):
+    for args in (
+        ["git", "init", "-q", "-b", "main"],
+        ["git", "add", "-A"],
+        ["git", "commit", "-qm", "hook"],
+    ):
         assert _run(args, repo, env).returncode == 0
     rev = _run(["git", "rev-parse", "HEAD"], repo, env).stdout.strip()
     return repo, rev, env
@@ -129,3 +135,33 @@ def test_other_files_are_not_linted(
     project = _project(tmp_path, hook_repo)
     output = _commit(project, hook_repo[2], "notes.py", f"# {OVERCLAIM.splitlines()[2]}\n")
     assert output.startswith("exit 0"), output
+
+
+def test_the_readme_recipe_as_written(
+    hook_repo: tuple[Path, str, dict[str, str]], tmp_path: Path
+) -> None:
+    """The README's .pre-commit-config.yaml, only the repository URL pointing at a local
+    clone: `rev: main` resolves, the hook stops an overclaim, and the autoupdate the README
+    suggests pins a commit that still works."""
+    repo_path, rev, env = hook_repo
+    (recipe,) = blocks("pre-commit", "yaml")
+    assert REPOSITORY in recipe and "rev: main" in recipe
+    project = tmp_path / "site"
+    project.mkdir()
+    config = project / ".pre-commit-config.yaml"
+    config.write_text(recipe.replace(REPOSITORY, repo_path.as_uri()), encoding="utf-8")
+    assert _run(["git", "init", "-q"], project, env).returncode == 0
+    installed = _run([sys.executable, "-m", "pre_commit", "install"], project, env)
+    assert installed.returncode == 0, installed.stderr
+    output = _commit(project, env, "article.md", OVERCLAIM)
+    assert output.startswith("exit 1") and "article.md:3:" in output, output
+    updated = _run(
+        [sys.executable, "-m", "pre_commit", "autoupdate", "--bleeding-edge", "--freeze"],
+        project,
+        env,
+    )
+    assert updated.returncode == 0, updated.stdout + updated.stderr
+    (repo,) = yaml.safe_load(config.read_text(encoding="utf-8"))["repos"]
+    assert repo["rev"] == rev
+    output = _commit(project, env, "article.md", OVERCLAIM)
+    assert output.startswith("exit 1"), output

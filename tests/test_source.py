@@ -14,7 +14,7 @@ import pytest
 
 from healthlint.errors import InputError, UsageError
 from healthlint.sources.decode import Source, decode, read_source
-from healthlint.sources.files import input_format, iter_files
+from healthlint.sources.files import Ignores, input_format, iter_files
 
 CLAIM = "这款产品能彻底治愈糖尿病，永不复发！"
 TRADITIONAL = "這款產品能徹底治癒糖尿病，永不復發！本品經過臨床驗證，效果顯著。"
@@ -260,8 +260,50 @@ def test_each_file_once(tree: Path) -> None:
 
 
 def test_exclude_patterns(tree: Path) -> None:
-    items = _listing(list(iter_files(["docs"], exclude=["drafts", "*.txt", "sub/d.*"])))
+    items = _listing(list(iter_files(["docs"], exclude=["drafts", "*.txt", "docs/sub/d.*"])))
     assert items == ["docs/b.md", "docs/sub/c.html", "docs/z.markdown"]
+
+
+@pytest.mark.parametrize(
+    ("patterns", "left"),
+    [
+        (["drafts/"], ["docs/a.txt", "docs/b.md", "docs/sub/c.html", "docs/sub/d.HTM"]),
+        (["/sub/"], None),  # anchored at the base folder: there is no ./sub
+        (["docs/**/*.HTM"], ["docs/a.txt", "docs/b.md", "docs/drafts/old.md", "docs/sub/c.html"]),
+        (["*.md", "!b.md"], ["docs/a.txt", "docs/b.md", "docs/sub/c.html", "docs/sub/d.HTM"]),
+        (["sub/d.*"], None),  # with a slash: relative to the base, as in .gitignore
+    ],
+)
+def test_excludes_have_gitignore_semantics(
+    tree: Path, patterns: list[str], left: list[str] | None
+) -> None:
+    everything = _listing(list(iter_files(["docs"])))
+    items = _listing(list(iter_files(["docs"], exclude=patterns)))
+    assert items == ([*everything] if left is None else [*left, "docs/z.markdown"])
+
+
+def test_exclude_patterns_are_relative_to_their_base(tree: Path) -> None:
+    ignores = Ignores([(tree / "docs", ["/sub/"])])
+    assert "docs/sub/c.html" not in _listing(list(iter_files(["docs"], exclude=ignores)))
+    elsewhere = Ignores([(tree / "other", ["*"])])
+    assert _listing(list(iter_files(["docs"], exclude=elsewhere))) == _listing(
+        list(iter_files(["docs"]))
+    )
+
+
+def test_gitignore_is_honoured_inside_a_work_tree(tree: Path) -> None:
+    (tree / ".gitignore").write_text("drafts/\n*.txt\n", encoding="utf-8")
+    (tree / "docs" / "sub" / ".gitignore").write_text("c.html\n", encoding="utf-8")
+    listed = _listing(list(iter_files(["docs"], exclude=Ignores(gitignore=True))))
+    assert "docs/a.txt" in listed, "outside a git work tree .gitignore means nothing"
+    (tree / ".git").mkdir()
+    (tree / ".git" / "info").mkdir()
+    (tree / ".git" / "info" / "exclude").write_text("z.markdown\n", encoding="utf-8")
+    listed = _listing(list(iter_files(["docs"], exclude=Ignores(gitignore=True))))
+    assert listed == ["docs/b.md", "docs/sub/d.HTM"]
+    assert len(_listing(list(iter_files(["docs"], exclude=Ignores(gitignore=False))))) == 6
+    named = _listing(list(iter_files(["docs/a.txt"], exclude=Ignores(gitignore=True))))
+    assert named == ["docs/a.txt"], "a file named explicitly is linted"
 
 
 def test_exclude_applies_to_files_named_explicitly(tree: Path) -> None:

@@ -34,9 +34,11 @@ class _Formatters(Mapping[str, type[Formatter]]):
 FORMATTERS: Mapping[str, type[Formatter]] = _Formatters(
     {
         "text": "text:TextFormatter",
+        "concise": "concise:ConciseFormatter",
         "json": "json:JsonFormatter",
         "sarif": "sarif:SarifFormatter",
         "github": "github:GithubFormatter",
+        "gitlab": "gitlab:GitlabFormatter",
         "report": "report:ReportFormatter",
     }
 )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from healthlint.config import Config
+from healthlint.errors import HealthlintError
 from healthlint.finding import Finding, RuleInfo
 
 
@@ -23,7 +24,8 @@ class Formatter:
     """Writes a run's output to `stream`; subclasses override what they need.
 
     `quiet`: findings only, no summary. `config`: the run's configuration, for formatters that
-    report more than findings (the verdict of `report`).
+    report more than findings (the verdict of `report`). `rules` holds every rule of the run by
+    the time `finish` is called (a run with configs of its own per folder meets more as it goes).
     """
 
     def __init__(
@@ -46,6 +48,9 @@ class Formatter:
 
     def file(self, report: Report) -> None:
         """After each file is linted, in input order."""
+
+    def problem(self, error: HealthlintError) -> None:
+        """An input that could not be linted (the command line also prints it on stderr)."""
 
     def finish(self, reports: Sequence[Report]) -> None:
         """After the last file; `reports` holds every file's report."""

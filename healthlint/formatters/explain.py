@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from healthlint.finding import Candidate, RuleInfo
+from healthlint.formatters.escape import printable
 
 _TITLES = {
     "zh": (
@@ -123,7 +124,7 @@ def trace_text(candidates: Sequence[Candidate], language: str = "zh") -> str:
     for candidate in candidates:
         f = candidate.finding
         verdict = kept if candidate.kept else suppressed if candidate.suppressed else dropped
-        out.append(f"{f.line}:{f.column} {f.rule} “{f.text}”: {verdict}")
+        out.append(f"{f.line}:{f.column} {f.rule} “{printable(f.text)}”: {verdict}")
         out += [f"    ✗ {name}: {why}" for name, why in candidate.verdicts if why is not None]
         fine = [name for name, why in candidate.verdicts if why is None]
         if fine:

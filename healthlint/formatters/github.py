@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from healthlint.finding import Finding
 from healthlint.formatters.base import Formatter, Report
+from healthlint.formatters.escape import printable
 from healthlint.formatters.sarif import repository_path, utf16_region
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The runner's escapes, then every other character that could act on the log's terminal
+    spelled out (a file name can hold an escape sequence)."""
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:

@@ -6,10 +6,11 @@ import json
 from collections.abc import Sequence
 
 from healthlint.formatters.base import Formatter, Report
+from healthlint.formatters.escape import json_safe
 
 
 class JsonFormatter(Formatter):
     def finish(self, reports: Sequence[Report]) -> None:
         items = [{"path": r.path, **f.to_dict()} for r in reports for f in r.findings]
-        json.dump(items, self.stream, ensure_ascii=False, indent=2)
+        self.stream.write(json_safe(json.dumps(items, ensure_ascii=False, indent=2)))
         self.stream.write("\n")

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from healthlint.formatters.base import Formatter, Report
+from healthlint.formatters.escape import json_safe
 from healthlint.results.verdict import assess
 
 
@@ -28,5 +29,5 @@ def document(report: Report, config: Any) -> dict[str, Any]:
 class ReportFormatter(Formatter):
     def finish(self, reports: Sequence[Report]) -> None:
         items = [document(r, self.config) for r in reports]
-        json.dump(items, self.stream, ensure_ascii=False, indent=2)
+        self.stream.write(json_safe(json.dumps(items, ensure_ascii=False, indent=2)))
         self.stream.write("\n")

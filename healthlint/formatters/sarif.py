@@ -10,19 +10,28 @@ and measures columns in UTF-16 code units, as JavaScript strings do; SARIF also 
 `columnKind` whenever a run has results. So the run says `utf16CodeUnits` and columns are
 converted from Python's code points: a character outside the Basic Multilingual Plane (an
 emoji, a CJK Extension B ideograph) counts two.
+
+Each rule links to its page (`helpUri`) and its help ends with the categories contract; a file
+that could not be read is a `toolExecutionNotifications` entry of the run's invocation, so a
+SARIF viewer shows what was not linted. File names are URIs percent-encoded from their bytes,
+so a name that is not UTF-8 still makes a valid log.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import urllib.parse
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from healthlint.errors import HealthlintError
 from healthlint.finding import Finding, RuleInfo
 from healthlint.formatters.base import Formatter, Report
+from healthlint.formatters.escape import json_safe
 from healthlint.formatters.explain import explain_markdown, explain_text, summary
+from healthlint.formatters.links import REPOSITORY, category_url, rule_url
 from healthlint.results.baseline import fingerprint
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -71,25 +80,33 @@ def repository_path(path: str) -> Path:
 
 
 def artifact_location(path: str) -> dict[str, str]:
-    """A percent-encoded relative URI under the source root, or a file URI outside it."""
+    """A percent-encoded relative URI under the source root, or a file URI outside it; the
+    path's bytes are encoded, so a name that is not UTF-8 (surrogate-escaped) keeps them."""
     p = repository_path(path)
+    uri = urllib.parse.quote(os.fsencode(p.as_posix()), safe="/")
     if p.is_absolute():
-        return {"uri": p.as_uri()}
-    return {"uri": urllib.parse.quote(p.as_posix(), safe="/"), "uriBaseId": "%SRCROOT%"}
+        return {"uri": f"file://{uri}"}
+    return {"uri": uri, "uriBaseId": "%SRCROOT%"}
 
 
 def _descriptor(rule: RuleInfo) -> dict[str, Any]:
     """A reportingDescriptor: help headings in English (GitHub's interface language), the
     message, basis and examples as the rules give them in the configured language."""
     severity = rule.severity
+    links = f"Rule: {rule_url(rule.id)}\nCategory {rule.category}: {category_url(rule.category)}\n"
+    markdown = (
+        f"[Rule page]({rule_url(rule.id)}) · "
+        f"[category `{rule.category}`]({category_url(rule.category)})\n"
+    )
     return {
         "id": rule.id,
         "name": rule.id,
         "shortDescription": {"text": summary(rule)},
         "fullDescription": {"text": f"{summary(rule)} ({rule.basis})"},
+        "helpUri": rule_url(rule.id),
         "help": {
-            "text": explain_text(rule, "en"),
-            "markdown": explain_markdown(rule, "en"),
+            "text": explain_text(rule, "en") + "\n" + links,
+            "markdown": explain_markdown(rule, "en") + "\n" + markdown,
         },
         "defaultConfiguration": {"level": LEVELS[severity]},
         "properties": {
@@ -128,13 +145,34 @@ def _result(
     return result
 
 
+def _notification(error: HealthlintError) -> dict[str, Any]:
+    """A file that could not be read or linted, as the invocation reports it."""
+    note: dict[str, Any] = {"level": "error", "message": {"text": error.message}}
+    if error.path:
+        region = {"startLine": error.line} if error.line else {}
+        location: dict[str, Any] = {"artifactLocation": artifact_location(error.path)}
+        if region:
+            location["region"] = region
+        note["locations"] = [{"physicalLocation": location}]
+    return note
+
+
 def sarif_log(
-    reports: Iterable[Report], rules: Sequence[RuleInfo], *, version: str
+    reports: Iterable[Report],
+    rules: Sequence[RuleInfo],
+    *,
+    version: str,
+    problems: Sequence[HealthlintError] = (),
 ) -> dict[str, Any]:
-    """One run with every loaded rule and the findings of every report."""
+    """One run with every loaded rule, the findings of every report, and an invocation that
+    lists the `problems` (inputs that could not be linted)."""
     descriptors = [_descriptor(r) for r in rules]
     index = {d["id"]: i for i, d in enumerate(descriptors)}
     results = [_result(f, r.path, r.source, index) for r in reports for f in r.findings]
+    invocation = {
+        "executionSuccessful": not problems,
+        "toolExecutionNotifications": [_notification(p) for p in problems],
+    }
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -143,11 +181,13 @@ def sarif_log(
                 "tool": {
                     "driver": {
                         "name": "healthlint",
+                        "informationUri": REPOSITORY,
                         "version": version,
                         "semanticVersion": version,
                         "rules": descriptors,
                     }
                 },
+                "invocations": [invocation],
                 "columnKind": "utf16CodeUnits",
                 "results": results,
             }
@@ -158,9 +198,15 @@ def sarif_log(
 class SarifFormatter(Formatter):
     """`--format sarif`: one SARIF log for the whole run, written at the end."""
 
+    def __init__(self, stream: Any, **options: Any) -> None:
+        super().__init__(stream, **options)
+        self.problems: list[HealthlintError] = []
+
+    def problem(self, error: HealthlintError) -> None:
+        self.problems.append(error)
+
     def finish(self, reports: Sequence[Report]) -> None:
         from healthlint.version import __version__
 
-        log = sarif_log(reports, self.rules, version=__version__)
-        json.dump(log, self.stream, ensure_ascii=False, indent=2)
-        self.stream.write("\n")
+        log = sarif_log(reports, self.rules, version=__version__, problems=self.problems)
+        self.stream.write(json_safe(json.dumps(log, ensure_ascii=False, indent=2)) + "\n")

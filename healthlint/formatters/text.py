@@ -1,12 +1,20 @@
-"""The default output, for people: where, what, why, the line with the characters marked."""
+"""The default output, for people: where, what, why, the line with the characters marked.
+
+The quoted line is the one the finding's line number names, counted as the document model
+counts lines (`\r\n`, `\n`, `\r`; a form feed or U+2028 does not end a line), and the carets
+sit under the flagged characters by display width as `wcwidth` measures it: two columns for a
+wide CJK character or an emoji sequence, none for a combining or zero-width character. Anything
+that could act on the terminal is spelled out (`escape.printable`), carets included.
+"""
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
+from healthlint.document.model import line_starts
 from healthlint.formatters.base import Formatter, Report
+from healthlint.formatters.escape import printable
 
 _COLORS = {"error": "31", "warning": "33", "info": "36", "dim": "2", "bold": "1"}
 _WORDS = {
@@ -42,14 +50,16 @@ class TextFormatter(Formatter):
         return _WORDS[self.config.language if self.config else "zh"]
 
     def file(self, report: Report) -> None:
-        lines = report.source.splitlines()
+        source = report.source
+        starts = line_starts(source) if report.findings else ()
+        path = printable(report.path)
         for f in report.findings:
-            where = self._paint("bold", f"{report.path}:{f.line}:{f.column}")
+            where = self._paint("bold", f"{path}:{f.line}:{f.column}")
             severity = self._paint(f.severity, f.severity)
-            self.stream.write(f"{where}: {severity} [{f.rule}] {f.message}\n")
-            if 0 < f.line <= len(lines):
+            self.stream.write(f"{where}: {severity} [{f.rule}] {printable(f.message)}\n")
+            if 0 < f.line <= len(starts):
                 end = f.end_column if f.end_line == f.line else None
-                self._quote(lines[f.line - 1], f.column, end)
+                self._quote(_line(source, starts, f.line), f.column, end)
             if f.suggestion:
                 label = self._paint("dim", self.words["suggestion"])
                 self.stream.write(f"    {label} {f.suggestion}\n")
@@ -76,21 +86,36 @@ class TextFormatter(Formatter):
         """The source line around the finding and carets under the flagged characters.
 
         Chinese paragraphs are often one long line, so only `_CONTEXT` characters either side
-        are shown; carets count display width, two columns for each wide CJK character.
+        are shown.
         """
         line = line.replace("\t", " ")
         end = end_column if end_column is not None else len(line)
         lo = max(column - 1 - _CONTEXT, 0)
         hi = min(end + _CONTEXT, len(line))
         head = "..." if lo else ""
-        shown = head + line[lo:hi] + ("..." if hi < len(line) else "")
-        pad = _width(head + line[lo : column - 1])
-        marks = max(_width(line[column - 1 : end]), 1)
+        before, flagged = printable(line[lo : column - 1]), printable(line[column - 1 : end])
+        shown = (
+            head + before + flagged + printable(line[end:hi]) + ("..." if hi < len(line) else "")
+        )
+        pad = _width(head + before)
+        marks = max(_width(flagged), 1)
         self.stream.write(f"    {shown}\n    {' ' * pad}{self._paint('error', '^' * marks)}\n")
 
     def _paint(self, style: str, text: str) -> str:
         return f"\033[{_COLORS[style]}m{text}\033[0m" if self.color else text
 
 
+def _line(source: str, starts: Sequence[int], number: int) -> str:
+    """Line `number` (1-based) of `source` without its line break."""
+    start = starts[number - 1]
+    end = starts[number] if number < len(starts) else len(source)
+    return source[start:end].rstrip("\r\n")
+
+
 def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    """Display columns of text already made printable; wcwidth is imported only by a run that
+    quotes a finding."""
+    import wcwidth
+
+    width = wcwidth.wcswidth(text)
+    return width if width >= 0 else sum(max(wcwidth.wcwidth(c), 0) for c in text)

@@ -52,7 +52,7 @@ OPTIONS = {
 }
 #: Characters a claim never spans inside a clause: the clause marks of `Analysis.clause`,
 #: except the enumeration comma (颈椎病、肩周炎都有奇效 is one claim about two diseases).
-_CLAUSE_MARKS = frozenset(",，:：;；()（）\n。!?…")
+_CLAUSE_MARKS = frozenset(",，:：;；()（）【】[]\n。!?…")
 _SENTENCE_MARKS = frozenset("\n。!?;…")
 
 

@@ -23,7 +23,7 @@ from healthlint.matching.prefilter import Prefilters
 from healthlint.matching.terms import TermIndex
 
 T = TypeVar("T")
-_CLAUSE_MARKS = re.compile(r"[,，、:：;；()（）\n。!?…]")
+_CLAUSE_MARKS = re.compile(r"[,，、:：;；()（）【】\[\]\n。!?…]")
 _CLAUSE_MAX = 80  # a clause longer than this is treated as ending here
 # A regex whose matches can start only at its leading literals is tried at each of them, unless
 # they are more than one in this many characters: then one scan costs less (each call of the

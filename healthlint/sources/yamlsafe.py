@@ -37,6 +37,8 @@ _MAP, _SEQ, _MERGE, _TIMESTAMP = (_TAG + n for n in ("map", "seq", "merge", "tim
 
 class LineDict(dict):  # type: ignore[type-arg]
     line: int | None = None
+    #: key → the 1-based line the key is written on, so an error about one value names it
+    key_lines: dict[Any, int] | None = None
 
 
 class LineList(list):  # type: ignore[type-arg]
@@ -46,6 +48,13 @@ class LineList(list):  # type: ignore[type-arg]
 def line_of(value: Any) -> int | None:
     """The 1-based line a mapping or list started on, if it came from YAML."""
     return getattr(value, "line", None)
+
+
+def key_line(mapping: Any, key: Any) -> int | None:
+    """The 1-based line `key` is written on in a mapping that came from YAML, else the line the
+    mapping starts on (None for plain data)."""
+    lines = getattr(mapping, "key_lines", None) or {}
+    return lines.get(key, line_of(mapping))
 
 
 def load_yaml(
@@ -169,6 +178,7 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
             raise _problem(f"tag {node.tag!r} is not allowed; use a plain mapping", node)
         mapping = LineDict()
         mapping.line = node.start_mark.line + 1
+        mapping.key_lines = {}
         merged: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
@@ -180,6 +190,7 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
             if key in mapping:
                 raise _problem(f"duplicate key {key!r}", key_node)
             mapping[key] = _build(loader, value_node)
+            mapping.key_lines[key] = key_node.start_mark.line + 1
         for key, value in merged.items():
             mapping.setdefault(key, value)
         return mapping
