@@ -73,7 +73,7 @@ _CHAINS = (
     regex.compile(rf"(?<=[a-z]){_SYMBOL_RUN}(?:[a-z]{_SYMBOL_RUN})+(?=[a-z])"),
 )
 _KEEP_IN_CHAIN = regex.compile(rf"{_HAN}|[a-z]")
-_RLO, _PDF = "\u202e", "\u202c"
+_RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE
 _OVERRIDE_END = re.compile(r"[\u202c\r\n\u2028\u2029\x85]")
 _DIGIT_CLASS = "0-9" + "".join(characters.DIGIT_LIKE)
 _PHONE_LIKE = regex.compile(rf"[{_DIGIT_CLASS}](?:[- .·_*]?[{_DIGIT_CLASS}]){{6,}}")
