@@ -303,14 +303,11 @@ def test_disguise_that_needs_a_rule_change(
     assert set(expected) <= set(flagged(linter, text, fmt))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="--no-inline-config (issue 13, the command line): a submission's own "
-    "<!-- healthlint-disable --> must not silence a platform's run",
-)
 def test_a_submission_cannot_switch_linting_off(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """With --no-inline-config (a platform's setting), a submission's own disable comment
+    silences nothing."""
     path = tmp_path / "submission.md"
     path.write_text("<!-- healthlint-disable -->\n本品能彻底治愈糖尿病。\n", encoding="utf-8")
     assert main(["--no-inline-config", str(path)]) == 1
