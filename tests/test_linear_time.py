@@ -3,7 +3,8 @@
 Each case is a hostile input a platform may be sent, linted at two sizes four times apart.
 Linear time makes the larger one take about four times as long, quadratic time sixteen
 times; the test fails at eight. Times are compared within one test (the best of three runs
-of each size), never against a fixed limit, so a slow or busy machine does not fail it.
+of each size, measured again once if the first comparison fails), never against a fixed
+limit, so a slow or busy machine does not fail it.
 Every case here was measured at 1, 4 and 16 MB too (docs/testing.md, Linear time).
 """
 
@@ -67,10 +68,17 @@ def _best_time(linter: Linter, text: str, fmt: str) -> float:
     return best
 
 
+def _growth(linter: Linter, fmt: str, size: int, make: Callable[[int], str]) -> str | None:
+    """None if four times the input took less than RATIO times as long, else the times."""
+    small = _best_time(linter, make(size), fmt)
+    large = _best_time(linter, make(4 * size), fmt)
+    return None if large / max(small, 1e-4) < RATIO else f"{small:.3f}s, 4x larger {large:.3f}s"
+
+
 @pytest.mark.parametrize("name", list(CASES))
 def test_time_grows_linearly(linter: Linter, name: str) -> None:
     fmt, size, make = CASES[name]
     linter.lint(make(size // 16), format=fmt)  # warm up: tables, caches, jieba if needed
-    small = _best_time(linter, make(size), fmt)
-    large = _best_time(linter, make(4 * size), fmt)
-    assert large / max(small, 1e-4) < RATIO, f"{name}: {small:.3f}s, 4x larger {large:.3f}s"
+    # A busy machine can slow one measurement; quadratic time fails every time.
+    first = _growth(linter, fmt, size, make)
+    assert first is None or _growth(linter, fmt, size, make) is None, f"{name}: {first}"

@@ -116,8 +116,8 @@ def _flags(
     text: str, findings: Sequence[Finding], fixes: Mapping[str, Fix]
 ) -> list[tuple[Finding, int, int, Fix]]:
     """The fixable findings in order as (first finding, start, end, fix), deletions that
-    touch (or have only spaces between them) joined into one: 加 微 信ＶＸ is one prompt, and
-    deleting either half alone would read as neither."""
+    touch (or have only spaces or tabs between them, never a line break) joined into one:
+    加 微 信ＶＸ is one prompt, and deleting either half alone would read as neither."""
     out: list[tuple[Finding, int, int, Fix]] = []
     for finding in sorted(findings, key=lambda f: f.sort_key):
         fix = fixes.get(finding.rule)
@@ -125,7 +125,7 @@ def _flags(
             continue
         if out and fix.deletes and out[-1][3].deletes:
             first, start, end, _ = out[-1]
-            if finding.start >= start and not text[end : finding.start].strip():
+            if finding.start >= start and not text[end : finding.start].strip(" \t"):
                 out[-1] = (first, start, max(end, finding.end), fix)
                 continue
         out.append((finding, finding.start, finding.end, fix))
