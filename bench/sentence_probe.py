@@ -38,9 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--part", choices=("tuned", "locked"), default="tuned")
     parser.add_argument("--show", metavar="RULE", help="print the hits of one rule (tuned part)")
     args = parser.parse_args(argv)
-    records = [
-        r for r in read_records(args.corpus) if r.kind == "article" and r.part == args.part
-    ]
+    records = [r for r in read_records(args.corpus) if r.kind == "article" and r.part == args.part]
     if not records:
         print(f"no corpus at {args.corpus}; nothing to measure")
         return 0
@@ -58,8 +56,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for f in hits:
                     if f.rule == args.show:
                         print(f"{record.id}: {sentence[:120]} [{f.text}]")
-    print(f"{total} sentences of {len(records)} articles ({args.part}); {flagged} flagged "
-          f"({flagged / max(total, 1):.2%})")
+    print(
+        f"{total} sentences of {len(records)} articles ({args.part}); {flagged} flagged "
+        f"({flagged / max(total, 1):.2%})"
+    )
     for rule, n in counts.most_common():
         print(f"  {rule:<28} {n:>5}  {n / max(total, 1):.2%}")
     return 0

@@ -2,15 +2,16 @@
 
 Per call it builds an `Analysis` (thrown away afterwards), runs every active rule's matcher,
 passes each candidate hit through the context filters (`healthlint.context`), and maps the
-survivors back to the exact source characters. No I/O and no printing happen here; a `Linter`
-never changes after construction, so one instance can serve many threads, and it pickles as
-its configuration.
+survivors back to the exact source characters, one finding per category and span. No I/O
+and no printing happen here; a `Linter` never changes after construction, so one instance can
+serve many threads, and it pickles as its configuration.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -65,6 +66,17 @@ class Linter:
             )
         _check_names(self.config, ruleset.rules)
         self._rules = tuple(r for r in ruleset.rules if _active(r, self.config))
+        #: every name a suppression comment may give: rule ids, switched on or not, categories
+        notices = (suppression.UNUSED, suppression.UNKNOWN)
+        self._known = frozenset(
+            {r.id for r in ruleset.rules} | set(CATEGORIES) | {*notices, suppression.CATEGORY}
+        )
+        self._active_names = frozenset(
+            {r.id for r in self._rules} | {r.category for r in self._rules}
+        )
+        self._notices = frozenset(
+            n for n in notices if _named_active(n, suppression.CATEGORY, self.config)
+        )
         self._chains = tuple(context.chain(r.filters) for r in self._rules)
         self._index = ruleset.index
         self._prefilters = Prefilters(ruleset.prefilters)
@@ -103,10 +115,10 @@ class Linter:
                     continue
                 finding = self._finding(rule, analysis, start, end)
                 if finding is not None:
-                    findings[(finding.rule, finding.start, finding.end)] = finding
-        suppressions = suppression.parse(analysis.document)
-        kept = (f for f in findings.values() if not suppression.suppressed(f, suppressions))
-        result = sorted(kept, key=lambda f: f.sort_key)
+                    _keep(findings, finding)
+        result = sorted(
+            self._unsuppressed(analysis.document, findings.values()), key=lambda f: f.sort_key
+        )
         if timed_out:
             raise RuleTimeoutError(list(timed_out.values()), list(timed_out), result)
         return self._result(analysis, result)
@@ -115,8 +127,9 @@ class Linter:
         """Every candidate hit and what each context filter said of it, in text order: why a
         phrase is, or is not, a finding. Rules that time out are left out."""
         analysis = self._analyse(text, format or "text")
-        suppressions = suppression.parse(analysis.document)
+        suppressions = suppression.parse(analysis.document) if self.config.inline_config else ()
         out = []
+        chosen: dict[tuple[str, int, int], Finding] = {}
         for rule, chain, spans in self._candidates(analysis, {}):
             for start, end in spans:
                 finding = self._finding(rule, analysis, start, end)
@@ -128,8 +141,17 @@ class Linter:
                     for name, drop in context.verdicts(chain, hit, self._cues)
                 )
                 silenced = suppression.suppressed(finding, suppressions)
-                out.append(Candidate(finding, verdicts, silenced))
-        return sorted(out, key=lambda c: c.finding.sort_key)
+                candidate = Candidate(finding, verdicts, silenced)
+                if candidate.passed:
+                    _keep(chosen, finding)
+                out.append(candidate)
+        covered = [
+            replace(c, covered_by=kept.rule)
+            if c.passed and (kept := chosen[_key(c.finding)]) is not c.finding
+            else c
+            for c in out
+        ]
+        return sorted(covered, key=lambda c: c.finding.sort_key)
 
     def lint_many(
         self, texts: Iterable[str], *, jobs: int | None = None, format: str | None = None
@@ -142,6 +164,32 @@ class Linter:
         from healthlint.parallel import ordered_map
 
         return ordered_map(_lint_one, (self, format), texts, jobs)
+
+    def _unsuppressed(self, document: Document, findings: Iterable[Finding]) -> list[Finding]:
+        """The findings no directive comment silences, plus the notices about directives that
+        name nothing known or silence nothing; with `inline_config: false` comments count for
+        nothing, so a submission cannot silence its own findings."""
+        if not self.config.inline_config or not suppression.has_directives(document.source):
+            return list(findings)
+        reviewed = suppression.review(
+            document,
+            findings,
+            active=self._active_names,
+            known=self._known,
+            language=self.config.language,
+        )
+        return [
+            self._overridden(f) if f.category == suppression.CATEGORY else f
+            for f in reviewed
+            if f.category != suppression.CATEGORY or f.rule in self._notices
+        ]
+
+    def _overridden(self, notice: Finding) -> Finding:
+        """A notice about a directive, at the severity the configuration gives it."""
+        override = self.config.severity.get(notice.rule) or self.config.severity.get(
+            suppression.CATEGORY
+        )
+        return replace(notice, severity=Severity(override).value) if override else notice
 
     def _analyse(self, text: str, format: str) -> Analysis:
         document = Document.parse(text, format)
@@ -240,6 +288,21 @@ class Linter:
         )
 
 
+def _keep(findings: dict[tuple[str, int, int], Finding], finding: Finding) -> None:
+    """Record `finding`, unless one of its category already covers the same characters: two
+    rules that name one phrase for the same reason (健脾 as a medical-efficacy word and as an
+    organ claim) are one problem to the reader. The more severe stays, else the one loaded
+    later: a user's pack refines the shipped rules it follows."""
+    key = _key(finding)
+    seen = findings.get(key)
+    if seen is None or Severity(finding.severity).rank >= Severity(seen.severity).rank:
+        findings[key] = finding
+
+
+def _key(finding: Finding) -> tuple[str, int, int]:
+    return (finding.category, finding.start, finding.end)
+
+
 def _rebuild(config: Config, cache_dir: Path | None) -> Linter:
     return Linter(config, cache_dir=cache_dir)
 
@@ -251,7 +314,11 @@ def _lint_one(job: tuple[Linter, str | None], text: str) -> list[Finding]:
 
 
 def _active(rule: Rule, config: Config) -> bool:
-    names = {rule.id, rule.category}
+    return _named_active(rule.id, rule.category, config)
+
+
+def _named_active(rule: str, category: str, config: Config) -> bool:
+    names = {rule, category}
     if config.select and not names & set(config.select):
         return False
     return not names & set(config.ignore)
@@ -260,6 +327,7 @@ def _active(rule: Rule, config: Config) -> bool:
 def _check_names(config: Config, rules: tuple[Rule, ...]) -> None:
     """A misspelt rule id in select/ignore/severity would silently do nothing: refuse it."""
     known = {r.id for r in rules} | set(CATEGORIES)
+    known |= {suppression.UNUSED, suppression.UNKNOWN, suppression.CATEGORY}
     for key, names in (
         ("select", config.select),
         ("ignore", config.ignore),

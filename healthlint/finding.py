@@ -129,7 +129,15 @@ class Candidate:
     finding: Finding
     verdicts: tuple[tuple[str, str | None], ...]
     suppressed: bool = False
+    #: the rule whose finding of the same category covers the same characters, if any
+    covered_by: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        """No context filter dropped it: the rule itself reports it."""
+        return all(why is None for _, why in self.verdicts)
 
     @property
     def kept(self) -> bool:
-        return not self.suppressed and all(why is None for _, why in self.verdicts)
+        """It is one of the text's findings."""
+        return self.passed and not self.suppressed and self.covered_by is None

@@ -15,16 +15,15 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from healthlint.config import Config, find_config
 from healthlint.context import suppression
-from healthlint.document import Document
 from healthlint.engine import Linter
 from healthlint.errors import HealthlintError, RuleTimeoutError, UsageError
-from healthlint.finding import CATEGORIES, Finding, RuleInfo
+from healthlint.finding import Finding, RuleInfo
 from healthlint.sources.files import Ignores
 
 #: More files than this are linted by the process pool (one core lints about 600 a second;
@@ -136,7 +135,6 @@ class Session:
         self.config = config
         self.linter = Linter(config, cache_dir=self.cache_dir)
         self.exclude = tuple(exclude)  # the command line's, relative to the current folder
-        self._known: frozenset[str] | None = None
 
     @property
     def rules(self) -> tuple[RuleInfo, ...]:
@@ -155,30 +153,7 @@ class Session:
     def lint(
         self, text: str, *, format: str, name: str
     ) -> tuple[list[Finding], list[HealthlintError]]:
-        """The findings in `text`, and the time-outs met on it (each naming `name`).
-
-        A text with directives is linted with them disarmed and the directives applied here
-        (`suppression.review`), so that unknown and unused ones are reported, or, with
-        `inline_config: false`, not applied at all."""
-        if not suppression.has_directives(text):
-            return self._lint(text, format, name)
-        findings, problems = self._lint(suppression.disarm(text), format, name)
-        findings = [replace(f, text=text[f.start : f.end]) for f in findings]
-        if self.config.inline_config:
-            active = {r.id for r in self.linter.rules} | {r.category for r in self.linter.rules}
-            findings = suppression.review(
-                Document.parse(text, format),
-                findings,
-                active=active,
-                known=self._known_names(),
-                language=self.config.language,
-            )
-            findings.sort(key=lambda f: f.sort_key)
-        return findings, problems
-
-    def _lint(
-        self, text: str, format: str, name: str
-    ) -> tuple[list[Finding], list[HealthlintError]]:
+        """The findings in `text`, and the time-outs met on it (each naming `name`)."""
         try:
             return self.linter.lint(text, format=format), []
         except RuleTimeoutError as exc:
@@ -191,13 +166,6 @@ class Session:
                 for e in exc.errors
             ]
             return exc.findings, problems
-
-    def _known_names(self) -> frozenset[str]:
-        """Every rule id the loaded folders define, switched on or not, and the categories."""
-        if self._known is None:
-            every = Linter(replace(self.config, select=(), ignore=()), cache_dir=self.cache_dir)
-            self._known = frozenset({r.id for r in every.rules} | set(CATEGORIES))
-        return self._known
 
 
 class Sessions:

@@ -371,9 +371,8 @@ def _input_note(path: Path) -> str:
     return f"{path.relative_to(ROOT).as_posix()}"
 
 
-def generate(dict_path: Path | None = None, vocab_dir: Path = OUT) -> dict[str, str]:
-    """Every generated file's name and text. Pure: reads inputs, writes nothing. vocab_dir is
-    where the hand-curated parts of the union lists are read from."""
+def generate(dict_path: Path | None = None) -> dict[str, str]:
+    """Every generated file's name and text. Pure: reads inputs, writes nothing."""
     entries = load_jieba(dict_path or jieba_dict_path()) + load_thuocl(THUOCL_VENDORED)
     simplify = Simplifier()
 
@@ -417,8 +416,6 @@ def generate(dict_path: Path | None = None, vocab_dir: Path = OUT) -> dict[str, 
             "list says what was removed and why.",
         ),
     )
-    for name, parts in UNIONS.items():
-        out[name] = build_union(name, parts, vocab_dir)
     out["symptoms"] = render(
         {
             "name": "symptoms",
@@ -449,13 +446,6 @@ def generate(dict_path: Path | None = None, vocab_dir: Path = OUT) -> dict[str, 
     return out
 
 
-# Lists that are the union of hand-curated lists, so a rule that wants any efficacy predicate
-# can say @efficacy_verbs and a new verb is added in one place.
-UNIONS = {
-    "efficacy_verbs": ("cure_verbs", "prevention_verbs", "relief_verbs", "function_verbs"),
-}
-
-
 def read_vocabulary(path: Path) -> tuple[dict[str, str], list[str]]:
     """Parse a rules/vocabularies file: its `# key: value` header and its terms."""
     header: dict[str, str] = {}
@@ -468,34 +458,6 @@ def read_vocabulary(path: Path) -> tuple[dict[str, str], list[str]]:
         else:
             terms.append(line)
     return header, terms
-
-
-def build_union(name: str, parts: Sequence[str], directory: Path) -> str:
-    """A generated list that is the union of hand-curated ones, with their sources."""
-    terms: set[str] = set()
-    sources = []
-    for part in parts:
-        _header, body = read_vocabulary(directory / f"{part}.txt")
-        terms |= set(body)
-        sources.append(f"@{part}")
-    return render(
-        {
-            "name": name,
-            "what": "every predicate of a treatment, prevention, relief or health-function claim: "
-            "the union of " + ", ".join(sources),
-            "source": "the union of "
-            + ", ".join(f"rules/vocabularies/{p}.txt" for p in parts)
-            + "; each names its own source",
-            "licence": "as the parts (MIT, this project)",
-            "rebuild": REBUILD,
-        },
-        sorted(terms),
-        notes=(
-            "Use when a rule does not care which kind of claim it is; every item is an everyday",
-            "verb, so never match it without an object from @diseases, @symptoms or",
-            "@health_function_objects in the same clause. Edit the parts, not this file.",
-        ),
-    )
 
 
 def sort_file(path: Path) -> None:

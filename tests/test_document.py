@@ -60,7 +60,7 @@ def test_readers_keep_length(source: str, fmt: str) -> None:
 
 def test_html_sees_text_not_markup(linter: Linter) -> None:
     html = '<p class="彻底治愈">本品<b>彻底</b>治愈糖尿病</p><script>alert("根治")</script>'
-    findings = linter.lint(html, format="html")
+    findings = [f for f in linter.lint(html, format="html") if f.rule == "cure-promise"]
     assert [f.text for f in findings] == ["彻底</b>治愈"]
     assert html[findings[0].start : findings[0].end] == findings[0].text
 

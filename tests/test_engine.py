@@ -30,7 +30,9 @@ def test_negated_hedged_debunked_and_quoted_claims_are_not_findings(
 
 
 def test_the_same_claim_unnegated_is_a_finding(linter: Linter) -> None:
-    assert [f.text for f in linter.lint("这种药能彻底治愈高血压。")] == ["彻底治愈"]
+    # two problems: a guaranteed cure (彻底治愈) and a claim to treat a disease
+    found = [(f.rule, f.text) for f in linter.lint("这种药能彻底治愈高血压。")]
+    assert found == [("cure-promise", "彻底治愈"), ("disease-claim", "彻底治愈高血压")]
 
 
 def test_disguised_and_traditional_forms_point_at_original_characters(linter: Linter) -> None:
@@ -39,13 +41,15 @@ def test_disguised_and_traditional_forms_point_at_original_characters(linter: Li
         ("本品可徹底治癒糖尿病", "徹底治癒"),
         ("根·治高血压", "根·治"),
     ):
-        findings = linter.lint(text)
+        findings = [f for f in linter.lint(text) if f.rule == "cure-promise"]
         assert [f.text for f in findings] == [flagged]
         assert text[findings[0].start : findings[0].end] == flagged
 
 
 def test_finding_fields(linter: Linter) -> None:
-    (finding,) = linter.lint("第一行\n这款产品能彻底治愈糖尿病")
+    (finding,) = [
+        f for f in linter.lint("第一行\n这款产品能彻底治愈糖尿病") if f.rule == "cure-promise"
+    ]
     assert (finding.line, finding.column, finding.end_line, finding.end_column) == (2, 6, 2, 9)
     assert (finding.start, finding.end, finding.text) == (9, 13, "彻底治愈")
     assert finding.category == "overclaim" and finding.severity == "error"
@@ -88,14 +92,15 @@ def test_unknown_rule_names_are_refused() -> None:
 
 def test_inline_suppressions(linter: Linter) -> None:
     text = (
-        "<!-- healthlint-disable-next-line cure-promise -->\n本品能彻底治愈糖尿病。\n"
+        "<!-- healthlint-disable-next-line cure-promise, disease-claim -->\n"
+        "本品能彻底治愈糖尿病。\n"
         "本品能彻底治愈高血压。<!-- healthlint-disable-line overclaim -->\n"
         "<!-- healthlint-disable -->\n根治痛风。\n<!-- healthlint-enable -->\n"
         "根治失眠。\n"
     )
     findings = linter.lint(text, format="markdown")
-    assert [f.text for f in findings] == ["根治"]
-    assert findings[0].line == 7
+    assert [f.text for f in findings] == ["根治", "根治失眠"]
+    assert {f.line for f in findings} == {7}
 
 
 def test_threads_give_serial_results(linter: Linter) -> None:
@@ -139,6 +144,7 @@ rules:
         encoding="utf-8",
     )
     linter = Linter(Config(rules_dirs=(str(tmp_path),)))
+    # on the same characters as a shipped rule of its category and severity, the user's wins
     assert "house-miracle" in [f.rule for f in linter.lint("本品具有神奇功效。")]
 
 
@@ -193,7 +199,8 @@ def test_word_boundaries_come_from_jieba_only_when_asked(tmp_path: Path) -> None
 
 
 def test_a_hedge_in_another_clause_does_not_hide_a_claim(linter: Linter) -> None:
-    assert [f.text for f in linter.lint("本品有助于改善睡眠，更能彻底治愈失眠。")] == ["彻底治愈"]
+    found = [f.text for f in linter.lint("本品有助于改善睡眠，更能彻底治愈失眠。")]
+    assert found == ["有助于改善睡眠", "彻底治愈", "彻底治愈失眠"]
     assert linter.lint("这种疗法或许能根治糖尿病。") == []
 
 

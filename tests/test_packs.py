@@ -21,6 +21,7 @@ import yaml
 
 from healthlint.finding import CATEGORIES
 from healthlint.matching.vocabulary import REGEX_PREFIX
+from healthlint.rules.load import expand_fragments
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 RULE_FILES = sorted(
@@ -28,6 +29,7 @@ RULE_FILES = sorted(
     for p in RULES_DIR.glob("*/*.yaml")
     if p.name != "_defaults.yaml" and p.parent.name in CATEGORIES
 )
+FRAGMENTS = yaml.safe_load((RULES_DIR / "fragments.yaml").read_text(encoding="utf-8"))["fragments"]
 VOCABULARIES = sorted((RULES_DIR / "vocabularies").glob("*.txt"))
 SEVERITIES = frozenset({"error", "warning", "info"})
 KEBAB = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
@@ -155,14 +157,14 @@ def test_no_term_is_silenced_by_its_own_exceptions(pack: str, rule: dict[str, An
 def test_regexes_compile_with_their_groups(pack: str, rule: dict[str, Any]) -> None:
     for key, group in REGEX_OPTIONS.items():
         for source in _strings(rule.get(key)):
-            compiled = regex.compile(source)
+            compiled = regex.compile(expand_fragments(source, FRAGMENTS))
             if group:
                 assert group in compiled.groupindex, f"{key}: {source} has no {group} group"
     words = [w for key in WORD_OPTIONS for w in _strings(rule.get(key))]
     words += [w for c in _conditions(rule) for w in _strings(c.get("any"))]
     for word in words:
         if word.startswith(REGEX_PREFIX):
-            regex.compile(word[len(REGEX_PREFIX) :])
+            regex.compile(expand_fragments(word[len(REGEX_PREFIX) :], FRAGMENTS))
 
 
 @pytest.mark.parametrize(("pack", "rule"), RULES, ids=RULE_IDS)

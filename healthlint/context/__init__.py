@@ -40,6 +40,7 @@ from healthlint.context import (
     references,
     refutation,
     register,
+    speculation,
 )
 from healthlint.context.base import Cues, Drop, Hit
 
@@ -55,7 +56,17 @@ ALWAYS: tuple[ModuleType, ...] = (
 #: Chosen per rule (`filters:`), run in this order.
 OPTIONAL: dict[str, ModuleType] = {
     m.NAME: m
-    for m in (negation, refutation, attribution, question, hedging, debunk, explanation, quotation)
+    for m in (
+        negation,
+        refutation,
+        attribution,
+        question,
+        hedging,
+        speculation,
+        debunk,
+        explanation,
+        quotation,
+    )
 }
 #: Run last: segmenting a sentence into words costs more than every other filter.
 LAST: tuple[ModuleType, ...] = (boundaries,)

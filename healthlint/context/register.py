@@ -81,6 +81,7 @@ REASONS = {
     }
     for register, label in (
         (PROMOTIONAL, "推广性"),
+        (ADVERTORIAL, "软文（以科普形式推销产品）"),
         (INFORMATIONAL, "科普、新闻等说明性"),
         (UNMARKED, "无明显语域标记的"),
     )

@@ -111,19 +111,26 @@ def rules_table(rules: Sequence[RuleInfo]) -> str:
 
 
 _TRACE_WORDS = {
-    "zh": ("报告", "不报告", "被行内注释屏蔽", "通过"),
-    "en": ("finding", "dropped", "suppressed by an inline comment", "passed"),
+    "zh": ("报告", "不报告", "被行内注释屏蔽", "通过", "同一位置已由 {rule} 报告"),
+    "en": ("finding", "dropped", "suppressed by an inline comment", "passed", "covered by {rule}"),
 }
 
 
 def trace_text(candidates: Sequence[Candidate], language: str = "zh") -> str:
     """Each candidate hit on one line with its verdict, then every filter that dropped it and
     why, then the filters it passed."""
-    kept, dropped, suppressed, passed = _TRACE_WORDS.get(language, _TRACE_WORDS["en"])
+    kept, dropped, suppressed, passed, covered = _TRACE_WORDS.get(language, _TRACE_WORDS["en"])
     out = []
     for candidate in candidates:
         f = candidate.finding
-        verdict = kept if candidate.kept else suppressed if candidate.suppressed else dropped
+        if candidate.kept:
+            verdict = kept
+        elif not candidate.passed:
+            verdict = dropped
+        elif candidate.suppressed:
+            verdict = suppressed
+        else:
+            verdict = covered.format(rule=candidate.covered_by)
         out.append(f"{f.line}:{f.column} {f.rule} “{printable(f.text)}”: {verdict}")
         out += [f"    ✗ {name}: {why}" for name, why in candidate.verdicts if why is not None]
         fine = [name for name, why in candidate.verdicts if why is None]

@@ -8,6 +8,7 @@ context filters every kind shares (negation, quotes, conditions, suppressions).
 
 from __future__ import annotations
 
+import bisect
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -70,6 +71,40 @@ class Kind(ABC):
         so that the engine can skip the rule on most texts without asking it; None when
         unknown (the rule is always checked)."""
         return None
+
+
+#: The option of the kinds whose hits may not start inside a longer word (`outside`).
+NOT_WITHIN = Option(
+    list,
+    [],
+    "longer words a hit, or a claim's first part, may not be part of (通 of 普通感冒, 第一 of "
+    "第一次, 治失眠 of 根治失眠)",
+    items=str,
+)
+
+
+def outside(
+    found: list[tuple[int, int]], words: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The spans of `found` that are not part of a longer word of `words`: the 通 of 普通感冒,
+    the 第一 of 第一次, the 治失眠 of 根治失眠 (`not_within`). A word covering a span's first
+    character makes it part of that word unless the word is the span itself or a shorter
+    word at its start (预防 does not excuse 预防龋齿). Both lists are sorted by start."""
+    if not words:
+        return found
+    longest = max(e - s for s, e in words)
+    starts = [s for s, _ in words]
+    kept = []
+    for s, e in found:
+        k = bisect.bisect_right(starts, s) - 1  # the last word that starts at or before s
+        inside = False
+        while k >= 0 and starts[k] >= s - longest and not inside:
+            ws, we = words[k]
+            inside = we > s and (ws < s or we > e)
+            k -= 1
+        if not inside:
+            kept.append((s, e))
+    return kept
 
 
 def leftmost_longest(spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:

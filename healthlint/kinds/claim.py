@@ -20,7 +20,7 @@ import bisect
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from healthlint.kinds.base import Compiler, Kind, Option, leftmost_longest
+from healthlint.kinds.base import NOT_WITHIN, Compiler, Kind, Option, leftmost_longest, outside
 from healthlint.matching.analysis import Analysis
 from healthlint.matching.prefilter import Prefilters
 from healthlint.matching.vocabulary import Vocabulary
@@ -43,12 +43,7 @@ OPTIONS = {
     "between": Option(
         str, None, "a regex the text between two parts must match whole (default: any text)"
     ),
-    "not_within": Option(
-        list,
-        [],
-        "words a part's occurrence may not end inside (通 of 普通感冒, 活 of 生活)",
-        items=str,
-    ),
+    "not_within": NOT_WITHIN,
 }
 #: Characters a claim never spans inside a clause: the clause marks of `Analysis.clause`,
 #: except the enumeration comma (颈椎病、肩周炎都有奇效 is one claim about two diseases).
@@ -79,7 +74,9 @@ class Claim(Kind):
         self.not_within = compiler.vocabulary(options["not_within"])
 
     def check(self, analysis: Analysis) -> Iterator[tuple[int, int]]:
-        spans = [self._occurrences(part, analysis) for part in self.parts]
+        spans = [part.occurrences(analysis) for part in self.parts]
+        if self.not_within:  # the 通 of 普通感冒 begins no claim
+            spans[0] = outside(spans[0], self.not_within.occurrences(analysis))
         hits = list(self._chains(analysis, spans))
         if self.reverse:
             hits += [(s, e) for s, e in self._chains(analysis, spans[::-1], reverse=True)]
@@ -90,19 +87,6 @@ class Claim(Kind):
         found = [part.triggers(prefilters) for part in self.parts]
         known = [f for f in found if f is not None]
         return min(known, key=len) if known else None
-
-    def _occurrences(self, part: Vocabulary, analysis: Analysis) -> list[tuple[int, int]]:
-        """A part's occurrences, less those inside a word of `not_within` that starts before
-        them (the 通 of 普通感冒 is no efficacy character)."""
-        found = part.occurrences(analysis)
-        if not self.not_within:
-            return found
-        words = self.not_within.occurrences(analysis)
-        return [
-            (s, e)
-            for s, e in found
-            if not any(ws < s and we >= e for ws, we in _around(words, s))
-        ]
 
     def _chains(
         self, analysis: Analysis, spans: list[list[tuple[int, int]]], *, reverse: bool = False
@@ -141,13 +125,3 @@ class Claim(Kind):
                 return spans[last]  # sorted by (start, end): the last one there is the longest
             k += 1
         return None
-
-
-def _around(words: list[tuple[int, int]], start: int) -> list[tuple[int, int]]:
-    """The word occurrences that start within two characters before `start`."""
-    k = bisect.bisect_left(words, (start - 2, start - 2))
-    out = []
-    while k < len(words) and words[k][0] < start:
-        out.append(words[k])
-        k += 1
-    return out

@@ -10,14 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from healthlint.kinds.base import Compiler, Kind, Option, leftmost_longest
+from healthlint.kinds.base import NOT_WITHIN, Compiler, Kind, Option, leftmost_longest, outside
 from healthlint.matching.analysis import Analysis
 from healthlint.matching.prefilter import Prefilters
 
 OPTIONS = {
     "terms": Option(
         list, items=str, doc="words or phrases; `re:` items are regexes, `@name` a lexicon list"
-    )
+    ),
+    "not_within": NOT_WITHIN,
 }
 
 
@@ -27,9 +28,13 @@ class Term(Kind):
 
     def __init__(self, options: Mapping[str, Any], compiler: Compiler) -> None:
         self.terms = compiler.vocabulary(options["terms"])
+        self.not_within = compiler.vocabulary(options["not_within"])
 
     def check(self, analysis: Analysis) -> Iterator[tuple[int, int]]:
-        return leftmost_longest(self.terms.occurrences(analysis))
+        found = self.terms.occurrences(analysis)
+        if self.not_within:
+            found = outside(found, self.not_within.occurrences(analysis))
+        return leftmost_longest(found)
 
     def triggers(self, prefilters: Prefilters) -> frozenset[str] | None:
         return self.terms.triggers(prefilters)

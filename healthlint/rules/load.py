@@ -195,6 +195,21 @@ def load_rules(
     return RuleSet(tuple(rules), TermIndex(terms), compiled, prefilters)
 
 
+def expand_fragments(pattern: str, fragments: Mapping[str, str]) -> str:
+    """`{{name}}` replaced by its fragment (fragments may use fragments, four deep); a
+    `ValueError` names an unknown fragment or deeper nesting."""
+    for _ in range(4):
+        if "{{" not in pattern:
+            return pattern
+        try:
+            pattern = re.sub(_FRAGMENT, lambda m: fragments[m.group(1)], pattern)
+        except KeyError as exc:
+            raise ValueError(f"unknown regex fragment {{{{{exc.args[0]}}}}}") from None
+    if "{{" in pattern and re.search(_FRAGMENT, pattern):
+        raise ValueError("regex fragments nested more than four deep")
+    return pattern
+
+
 def read_vocabulary(text: str, path: str) -> list[str]:
     """The terms of a `vocabularies/*.txt` file: one a line; `#` lines and blanks are not."""
     terms = []
@@ -325,15 +340,10 @@ class _Compiler:
         return compiled
 
     def _expand(self, pattern: str) -> str:
-        """`{{name}}` replaced by its fragment (fragments may use fragments, four deep)."""
-        for _ in range(4):
-            if "{{" not in pattern:
-                return pattern
-            try:
-                pattern = re.sub(_FRAGMENT, lambda m: self._fragments[m.group(1)], pattern)
-            except KeyError as exc:
-                raise self.error(f"unknown regex fragment {{{{{exc.args[0]}}}}}") from None
-        raise self.error("regex fragments nested more than four deep")
+        try:
+            return expand_fragments(pattern, self._fragments)
+        except ValueError as exc:
+            raise self.error(str(exc)) from None
 
 
 @lru_cache(maxsize=65536)
