@@ -1,4 +1,5 @@
-"""Fixes: only the flagged spans change; encoding, BOM, line endings and mode survive."""
+"""Fixes: only the flagged sentences change, fluently; encoding, BOM, line endings and mode
+survive (tests/test_fix_safety.py: links, owners, races, markup, punctuation)."""
 
 from __future__ import annotations
 
@@ -40,9 +41,9 @@ def test_fixes_of_the_shipped_rules() -> None:
     assert set(fixes) == {r.id for r in rules if r.fix is not None}
 
 
-def test_apply_replaces_and_deletes_only_the_spans() -> None:
+def test_apply_replaces_and_deletes_the_prompt_with_its_sentence() -> None:
     new, applied = apply_fixes(TEXT, findings(), FIXES)
-    assert new == "本品可有助于改善糖尿病。\r\n！\r\n"
+    assert new == "本品可有助于改善糖尿病。\r\n"
     assert len(applied) == 2
 
 
@@ -80,7 +81,7 @@ def test_round_trip_changes_nothing_but_the_fix(tmp_path: Path, encoding: str, b
     new, _ = apply_fixes(source.text, findings(source.text), FIXES)
     write_fixed(source, new)
     data = path.read_bytes()
-    assert data == bom + "本品可有助于改善糖尿病。\r\n！\r\n".encode(encoding)
+    assert data == bom + "本品可有助于改善糖尿病。\r\n".encode(encoding)
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
 
@@ -138,7 +139,7 @@ def test_cli_fix_round_trips_gb18030_and_crlf(
     path.write_bytes(SHARE.encode("gb18030"))
     path.chmod(0o604)
     assert main(["--fix", str(path)]) == 0
-    assert path.read_bytes() == "孕期注意补充叶酸。\r\n觉得有用就吧。\r\n".encode("gb18030")
+    assert path.read_bytes() == "孕期注意补充叶酸。\r\n".encode("gb18030")
     assert stat.S_IMODE(path.stat().st_mode) == 0o604
     assert "给我点个赞" not in capsys.readouterr().out
 
@@ -147,7 +148,7 @@ def test_cli_fix_keeps_utf8_bom(tmp_path: Path) -> None:
     path = tmp_path / "a.md"
     path.write_bytes(b"\xef\xbb\xbf" + "给我点个赞\n".encode())
     assert main(["--fix", str(path)]) == 0
-    assert path.read_bytes() == b"\xef\xbb\xbf\n"
+    assert path.read_bytes() == b"\xef\xbb\xbf"  # the prompt's line goes with it
 
 
 def test_cli_diff_shows_the_fix_and_writes_nothing(
@@ -158,7 +159,7 @@ def test_cli_diff_shows_the_fix_and_writes_nothing(
     assert main(["--diff", str(path)]) == 1
     out = capsys.readouterr().out
     assert f"--- a/{path}\n" in out
-    assert "-觉得有用就给我点个赞吧。\r\n+觉得有用就吧。\r\n" in out
+    assert " 孕期注意补充叶酸。\r\n-觉得有用就给我点个赞吧。\r\n" in out
     assert path.read_bytes() == SHARE.encode("gb18030")
 
 

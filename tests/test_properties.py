@@ -19,8 +19,9 @@ from hypothesis import HealthCheck, assume, find, given, settings
 from hypothesis import strategies as st
 
 from healthlint import Finding, Linter
+from healthlint.document.normalize import fold
 from healthlint.errors import InputError
-from healthlint.results.fix import Fix, apply_fixes, fixes_of
+from healthlint.results.fix import Fix, apply_edits, apply_fixes, fixes_of, plan_fixes
 from healthlint.sources.decode import decode
 
 # A few thousand examples per property by default (what CI runs); a long run sets the variable.
@@ -356,36 +357,58 @@ def _same_paragraph(text: str, a: int, b: int) -> bool:
     )
 
 
+#: Punctuation a fix must never leave: two clause marks or a mark and a stop meeting, a mark
+#: opening a line, a connective before a stop (咨询电话：，  ，，希望  并。), on folded text.
+BROKEN = re.compile(r"[,、;:]\s*[,、;:。!?]|^\s*[,、;:。!?]|(?<![\w])[并和或及]\s*[。!?]", re.M)
+
+
+def _sentence_region(text: str, start: int, end: int) -> tuple[int, int]:
+    """From after the stop or line break before `start` to the end of the line holding `end`,
+    its line break included: where a fix of the finding [start, end) may change text."""
+    stops = "。！？!?…\r\n\u2028\u2029\x85\x0b\x0c"
+    lo = max(text.rfind(c, 0, start) for c in stops) + 1
+    line_end = min((i for i in (text.find(c, end) for c in "\r\n") if i >= 0), default=len(text))
+    return lo, line_end + (2 if text.startswith("\r\n", line_end) else 1)
+
+
 @EXAMPLES
 @given(text=MARKDOWN_TEXT, fmt=st.sampled_from(("text", "markdown", "html")))
-def test_fix_changes_only_flagged_spans_and_adds_no_finding(
+def test_fix_changes_only_flagged_sentences_fluently_and_adds_no_finding(
     linter: Linter, fixes: dict[str, Fix], text: str, fmt: str
 ) -> None:
     before = linter.lint(text, format=fmt)
-    fixed, applied = apply_fixes(text, before, fixes)
-    # Walk both texts: outside the applied spans they must agree character for character.
+    edits = plan_fixes(text, before, fixes, format=fmt)
+    fixed = apply_edits(text, edits)
+    # Every edit lies in the sentence of a finding it fixes, and outside the edits the texts
+    # agree character for character.
+    regions = [_sentence_region(text, f.start, f.end) for f in before]
     to_old: dict[int, int] = {}  # kept character's index in the fixed text -> in the original
     at_old = at_new = 0
-    for f in [*applied, None]:
-        stop = len(text) if f is None else f.start
+    for e in [*edits, None]:
+        stop = len(text) if e is None else e.start
         kept = text[at_old:stop]
         assert fixed[at_new : at_new + len(kept)] == kept
         to_old.update((at_new + i, at_old + i) for i in range(len(kept)))
         at_new += len(kept)
-        if f is not None:
-            replacement = fixes[f.rule].replacement
-            assert fixed[at_new : at_new + len(replacement)] == replacement
-            at_new += len(replacement)
-            at_old = f.end
+        if e is not None:
+            assert any(lo <= e.start and e.end <= hi for lo, hi in regions), (e, regions)
+            assert fixed[at_new : at_new + len(e.replacement)] == e.replacement
+            at_new += len(e.replacement)
+            at_old = e.end
     assert at_new == len(fixed)
+    # No broken punctuation the text did not have.
+    assert len(BROKEN.findall(fold(fixed))) <= len(BROKEN.findall(fold(text))), fixed
     # Every finding left is one that was there before, at the same original characters, except
     # in a paragraph a fix changed: a deletion makes strangers neighbours ("400-123-4567ＶＸ"
     # hides ＶＸ behind a digit until the number is deleted) or changes how a line ends, and so
     # which lines a citation covers. Paragraphs no fix touched must keep exactly their findings.
-    unfixed = {(f.rule, f.start, f.end) for f in before} - {
-        (f.rule, f.start, f.end) for f in applied
+    fixed_spans = {(e.start, e.end) for e in edits}
+    unfixed = {
+        (f.rule, f.start, f.end)
+        for f in before
+        if not any(s <= f.start and f.end <= e for s, e in fixed_spans)
     }
-    seams = {f.start - 1 for f in applied} | {f.end for f in applied}  # the kept neighbours
+    seams = {e.start - 1 for e in edits} | {e.end for e in edits}  # the kept neighbours
     for f in linter.lint(fixed, format=fmt):
         assert f.start in to_old and f.end - 1 in to_old, f  # not in a replacement
         old = (f.rule, to_old[f.start], to_old[f.end - 1] + 1)

@@ -6,8 +6,14 @@ own quotation marks (“抗衰老”新品) are emphasis, so neither is excused 
 
 from __future__ import annotations
 
+import bisect
+from typing import TYPE_CHECKING
+
 from healthlint.context import register
 from healthlint.context.base import Cues, Drop, Hit
+
+if TYPE_CHECKING:
+    from healthlint.matching.analysis import Analysis
 
 NAME = "quotation"
 CUES = ("quote_context",)
@@ -31,7 +37,7 @@ _REACH = 200
 def drops(hit: Hit, cues: Cues) -> Drop | None:
     analysis = hit.analysis
     sentence = analysis.layout.sentence_at(hit.start)
-    quoted = _quoted_length(analysis.text, sentence.start, hit.start, hit.end)
+    quoted = _quoted_length(analysis, sentence.start, hit.start, hit.end)
     if quoted is None:
         return None
     span = cues["quote_context"].first_within(analysis, sentence.start, max(sentence.end, hit.end))
@@ -43,17 +49,45 @@ def drops(hit: Hit, cues: Cues) -> Drop | None:
     return None
 
 
-def _quoted_length(text: str, sentence_start: int, start: int, end: int) -> int | None:
+def _quoted_length(analysis: Analysis, sentence_start: int, start: int, end: int) -> int | None:
     """The length of the quoted stretch around the hit (in its sentence), or None when an
-    opening quote before it is not closed after it."""
-    before = text[sentence_start:start]
-    after = text[end : end + _REACH]
+    opening quote before it is not closed after it.
+
+    Finds the quotes before the hit by bisecting their positions, found once per text:
+    slicing the sentence before every hit cost time in the square of a long sentence's
+    length."""
+    after = analysis.text[end : end + _REACH]
     for opener, closer in _QUOTES.items():
-        if opener == closer:
-            if before.count(opener) % 2 == 1 and opener in after:
-                return len(before) - before.rfind(opener) - 1 + (end - start) + after.find(opener)
+        if closer not in after:
             continue
-        opened = before.rfind(opener)
-        if opened > before.rfind(closer) and closer in after:
-            return len(before) - opened - 1 + (end - start) + after.find(closer)
+        openers = _positions(analysis, opener)
+        lo = bisect.bisect_left(openers, sentence_start)
+        hi = bisect.bisect_left(openers, start)
+        if hi == lo:
+            continue
+        opened = openers[hi - 1]
+        if opener == closer:
+            if (hi - lo) % 2 == 0:
+                continue
+        else:
+            closers = _positions(analysis, closer)
+            last_close = bisect.bisect_left(closers, start) - 1
+            if last_close >= 0 and closers[last_close] > opened:
+                continue
+        return start - opened - 1 + (end - start) + after.find(closer)
     return None
+
+
+def _positions(analysis: Analysis, char: str) -> list[int]:
+    """Sorted offsets of `char` in the matching text, found once per analysis."""
+    text = analysis.text
+    return analysis.cached(("quote positions", char), lambda: _find_all(text, char))
+
+
+def _find_all(text: str, char: str) -> list[int]:
+    out = []
+    at = text.find(char)
+    while at >= 0:
+        out.append(at)
+        at = text.find(char, at + 1)
+    return out

@@ -1,4 +1,5 @@
-"""Markdown: prose only. Code, link targets, image URLs, HTML and front matter are blanked.
+"""Markdown: prose only. Code, link targets, image URLs, HTML and front matter are blanked;
+a link's or image's title (`[text](url "title")`), which readers see, is prose, a line of its own.
 
 A regex and line scanner rather than a full CommonMark parser: it must never fail on broken
 input and must keep every offset, and it only needs to know what is *not* prose.
@@ -25,7 +26,8 @@ _INLINE = re.compile(
     r"|(?P<comment><!--[\s\S]*?(?:-->|\Z))"
     r"|(?P<autolink><(?:https?|ftp|mailto):[^\s<>]*>)"
     r"|(?P<tag></?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>)"
-    r"|(?P<target>\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\))"
+    r"|(?P<target>\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*"
+    r"(?:\s+(?P<title>\"[^\"\r\n]*\"|'[^'\r\n]*'))?\s*\))"
     r"|(?P<ref>\]\[[^\]\r\n]*\])"
     r"|(?P<opener>!?\[)"
     r"|(?P<emphasis>\*+|~~|(?<![A-Za-z0-9])_{1,3}|_{1,3}(?![A-Za-z0-9]))"
@@ -43,8 +45,18 @@ def mask(text: str) -> Masked:
     _scan_blocks(text, front.end() if front else 0, spans, headings)
     spans.extend(m.span() for m in _REF_DEFINITION.finditer(text))
     masked = blank(text, spans)
-    inline = [m.span() for m in _INLINE.finditer(masked) if m.lastgroup not in (None, "ticks")]
-    return Masked(blank(masked, inline), tuple(headings))
+    inline: list[tuple[int, int]] = []
+    breaks: list[int] = []
+    for m in _INLINE.finditer(masked):
+        if m.lastgroup in (None, "ticks"):
+            continue
+        title_start, title_end = m.span("title")
+        if title_end - title_start > 2:  # a link title is shown: prose, a line of its own
+            inline += ((m.start(), title_start + 1), (title_end - 1, m.end()))
+            breaks += (title_start, title_end - 1)
+        else:
+            inline.append(m.span())
+    return Masked(blank(masked, inline, breaks=breaks), tuple(headings))
 
 
 def _scan_blocks(

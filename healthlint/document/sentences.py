@@ -29,9 +29,13 @@ _REFERENCES_HEADING = re.compile(
 _ENTRY_NUMBER = re.compile(
     r"^\s*(?:\[(\d+)\]|【(\d+)】|\((\d+)\)|（(\d+)）|(\d+)\s*[、.．)）]\s*\S)"
 )
+#: What a reference has and a sentence of prose has not: an identifier, a link, a journal or
+#: publisher, a document type mark ([J], [M]), or a year as citations write it (2020; 2020,
+#: 2020. (2020)). A numbered line alone is no reference: `参考文献` followed by numbered
+#: claims would otherwise hide them.
 _ENTRY_LIKE = re.compile(
-    r"^\s*(?:[-*·•]\s)|doi|pmid|pmcid|et al|\[[jmdcnr]\]|https?://|www\.|journal|期刊|杂志|学报"
-    r"|出版社|\b(?:19|20)\d{2}\s*[;,(]",
+    r"doi|pmid|pmcid|et al|\[[jmdcnrsz]\]|https?://|www\.|journal|lancet|期刊|杂志|学报"
+    r"|出版社|\b(?:19|20)\d{2}\s*[;,(.；，]|[(（](?:19|20)\d{2}",
     re.IGNORECASE,
 )
 
@@ -124,7 +128,7 @@ def _paragraphs(text: str, per_line: bool) -> list[tuple[int, int]]:
     on the next line (a soft wrap). Line length plays no part, so an edit elsewhere in a line
     (a `--fix`) never regroups the paragraphs around it."""
     spans: list[tuple[int, int]] = []
-    previous_end = -1
+    previous_start = previous_end = -1
     for m in _LINE.finditer(text):
         line = m.group()
         if not line.strip():
@@ -133,13 +137,13 @@ def _paragraphs(text: str, per_line: bool) -> list[tuple[int, int]]:
             not per_line
             and spans
             and previous_end == m.start() - 1
-            and not _LINE_END.search(text, spans[-1][0], previous_end)
+            and not _LINE_END.search(text, previous_start, previous_end)
         )
         if wrapped:
             spans[-1] = (spans[-1][0], m.end())
         else:
             spans.append(m.span())
-        previous_end = m.end()
+        previous_start, previous_end = m.span()
     return spans
 
 
@@ -187,7 +191,10 @@ def _is_heading(
 
 
 def _reference_list(text: str) -> tuple[int | None, int, list[str]]:
-    """The span of the reference list (its heading and entries) and its entry numbers."""
+    """The span of the reference list (its heading and entries) and its entry numbers.
+
+    The list is the heading and the lines after it that look like references; the first line
+    that does not ends it, so what follows is linted as prose however it is numbered."""
     refs_start: int | None = None
     refs_end = 0
     numbers: list[str] = []
@@ -199,12 +206,11 @@ def _reference_list(text: str) -> tuple[int | None, int, list[str]]:
             if _REFERENCES_HEADING.match(line):
                 refs_start, refs_end = m.start(), m.end()
             continue
-        number = _ENTRY_NUMBER.match(line)
-        if number or _ENTRY_LIKE.search(line):
+        if _ENTRY_LIKE.search(line):
             refs_end = m.end()
-            numbers.append(
-                next(g for g in number.groups() if g) if number else str(len(numbers) + 1)
-            )
+            number = _ENTRY_NUMBER.match(line)
+            if number:  # an unnumbered list cannot tell a [5] marker it has no entry 5
+                numbers.append(next(g for g in number.groups() if g))
             continue
         if _REFERENCES_HEADING.match(line):
             continue

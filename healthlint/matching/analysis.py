@@ -8,6 +8,7 @@ computed lazily on first use. Nothing in it outlives the call, so a Linter stays
 from __future__ import annotations
 
 import re
+import time
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import Any, TypeVar
@@ -29,12 +30,15 @@ _CLAUSE_MAX = 80  # a clause longer than this is treated as ending here
 # regex module with a time limit costs a few microseconds; on the corpus 400 was the best).
 _DENSE_STARTS = 400
 
-# A rule's regex gets this long per text, plus REGEX_SECONDS_PER_MILLION per million characters,
-# so a catastrophic pattern in a user's pack costs bounded time instead of hanging the run. The
-# allowance is generous because the slowest shipped patterns take a few seconds per million
-# characters on a busy machine, and a false time-out would drop a good rule.
+# A rule's regex gets this long per text in total, over all its calls, plus
+# REGEX_SECONDS_PER_MILLION per million characters, so a catastrophic pattern in a user's pack
+# costs bounded time instead of hanging the run. The allowance is generous because the slowest
+# shipped patterns take a few seconds per million characters on a busy machine, and a false
+# time-out would drop a good rule.
 REGEX_SECONDS = 2.0
 REGEX_SECONDS_PER_MILLION = 10.0
+#: Tries of one call, each with what is left of the budget (see `_timed`).
+TRIES = 16
 
 
 class RegexTimeout(Exception):
@@ -46,36 +50,66 @@ class RegexTimeout(Exception):
         self.seconds = seconds
 
 
+class RegexBudget:
+    """The time one regex may spend on one text, in total over all its calls: a pattern the
+    prefilter runs in a thousand windows gets no more than one that runs once (a per-call
+    limit let one pattern spend 52 s on a 1.7 KB text without a time-out)."""
+
+    def __init__(self, text_length: int) -> None:
+        self.seconds = REGEX_SECONDS + REGEX_SECONDS_PER_MILLION * text_length / 1_000_000
+        self.left = self.seconds
+
+
 def timed_finditer(
-    pattern: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None
+    pattern: regex.Pattern[str],
+    text: str,
+    pos: int = 0,
+    endpos: int | None = None,
+    *,
+    budget: RegexBudget | None = None,
 ) -> list[regex.Match[str]]:
-    """All matches of `pattern` in `text[pos:endpos]`, or `RegexTimeout` past the limit."""
+    """All matches of `pattern` in `text[pos:endpos]`, or `RegexTimeout` past the budget
+    (default: a budget of its own for this one call)."""
     end = len(text) if endpos is None else endpos
     return _timed(
-        pattern, text, lambda limit: list(pattern.finditer(text, pos, end, timeout=limit))
+        pattern,
+        budget or RegexBudget(len(text)),
+        lambda limit: list(pattern.finditer(text, pos, end, timeout=limit)),
     )
 
 
-def timed_match(pattern: regex.Pattern[str], text: str, pos: int) -> regex.Match[str] | None:
-    """`pattern.match(text, pos)` under the same time limit as `timed_finditer`."""
-    return _timed(pattern, text, lambda limit: pattern.match(text, pos, timeout=limit))
+def timed_match(
+    pattern: regex.Pattern[str], text: str, pos: int, *, budget: RegexBudget | None = None
+) -> regex.Match[str] | None:
+    """`pattern.match(text, pos)` under the same budget as `timed_finditer`."""
+    return _timed(
+        pattern,
+        budget or RegexBudget(len(text)),
+        lambda limit: pattern.match(text, pos, timeout=limit),
+    )
 
 
-def _timed(pattern: regex.Pattern[str], text: str, call: Callable[[float], T]) -> T:
-    """`call(limit)` under the time limit for `text`, a time-out confirmed by a second try.
+def _timed(pattern: regex.Pattern[str], budget: RegexBudget, call: Callable[[float], T]) -> T:
+    """`call(limit)` with what is left of `budget`, charged with the CPU time this thread spent.
 
     The `regex` module measures its limit in the process's CPU time (C `clock()`), which other
-    threads of the process run up too, and so does a garbage collection that happens to run
-    during a search: a long property run once saw a 7 µs match time out. A pattern that is
-    really too slow times out twice; one that met a busy moment answers the second time.
+    threads of the process run up too, and so does a garbage collection during a search: a
+    long property run once saw a 7 µs match time out. So the budget is charged with this
+    thread's own CPU time, and a call that timed out while its thread had budget left is
+    tried again with what is left. A pattern that is really too slow spends the budget once
+    and is reported; one that met a busy moment answers on a later try.
     """
-    limit = REGEX_SECONDS + REGEX_SECONDS_PER_MILLION * len(text) / 1_000_000
-    for _ in range(2):
+    for _ in range(TRIES):
+        if budget.left <= 0:
+            break
+        started = time.thread_time()
         try:
-            return call(limit)
+            return call(budget.left)
         except TimeoutError:
             pass
-    raise RegexTimeout(pattern.pattern, limit)
+        finally:
+            budget.left -= time.thread_time() - started
+    raise RegexTimeout(pattern.pattern, budget.seconds)
 
 
 class Analysis:
@@ -99,6 +133,7 @@ class Analysis:
         self._by_term: dict[str, list[tuple[int, int]]] | None = None
         self._candidates: dict[tuple[str, int], list[tuple[int, int]]] | None = None
         self._regex_matches: dict[tuple[str, int], list[regex.Match[str]] | RegexTimeout] = {}
+        self._budgets: dict[tuple[str, int], RegexBudget] = {}
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
         if key not in self._cache:
@@ -144,10 +179,24 @@ class Analysis:
             raise matches
         return matches
 
+    def budget(self, pattern: regex.Pattern[str]) -> RegexBudget:
+        """The time `pattern` has left on this text, shared by all its calls."""
+        key = (pattern.pattern, pattern.flags)
+        if key not in self._budgets:
+            self._budgets[key] = RegexBudget(len(self.text))
+        return self._budgets[key]
+
+    def finditer_between(
+        self, pattern: regex.Pattern[str], pos: int, endpos: int
+    ) -> list[regex.Match[str]]:
+        """Matches of `pattern` in text[pos:endpos], charged to the pattern's budget."""
+        return timed_finditer(pattern, self.text, pos, endpos, budget=self.budget(pattern))
+
     def _matches(self, pattern: regex.Pattern[str], key: tuple[str, int]) -> list[regex.Match[str]]:
+        budget = self.budget(pattern)
         found = self._prefilters.by_key.get(key)
         if found is None:
-            return timed_finditer(pattern, self.text)
+            return timed_finditer(pattern, self.text, budget=budget)
         if self._candidates is None:
             self._candidates = self._prefilters.candidates(self._occurrences())
         spans = self._candidates.get(key)
@@ -161,19 +210,27 @@ class Analysis:
             if found.lead == 0 and len(starts) * _DENSE_STARTS > len(self.text) - starts[0]:
                 # Matches start only at these positions, and there are many of them: one scan
                 # from the first finds the same matches for less than a call per position.
-                return timed_finditer(pattern, self.text, starts[0])
-            return self._match_at(pattern, starts)
+                return timed_finditer(pattern, self.text, starts[0], budget=budget)
+            return self._match_at(pattern, starts, budget)
         stops = self._stops(found.barriers) if found.reach is None and found.barriers else ()
         windows = found.windows(len(self.text), spans, stops)
-        return [m for lo, hi in windows for m in timed_finditer(pattern, self.text, lo, hi)]
+        return [
+            m
+            for lo, hi in windows
+            for m in timed_finditer(pattern, self.text, lo, hi, budget=budget)
+        ]
 
-    def _match_at(self, pattern: regex.Pattern[str], starts: list[int]) -> list[regex.Match[str]]:
+    def _match_at(
+        self, pattern: regex.Pattern[str], starts: list[int], budget: RegexBudget
+    ) -> list[regex.Match[str]]:
         """What `finditer` finds when matches can only start at `starts`: try each in
         order, skipping those inside the previous match."""
         matches = []
         end = 0
         for start in starts:
-            if start >= end and (m := timed_match(pattern, self.text, start)) is not None:
+            if start < end:
+                continue
+            if (m := timed_match(pattern, self.text, start, budget=budget)) is not None:
                 matches.append(m)
                 end = max(m.end(), start + 1)
         return matches

@@ -18,7 +18,15 @@ from dataclasses import dataclass
 
 from healthlint.errors import HealthlintError, InputError, UsageError
 
-__all__ = ["Source", "decode", "os_error", "read_bounded", "read_source", "read_stdin"]
+__all__ = [
+    "DEFAULT_INPUT_LIMIT",
+    "Source",
+    "decode",
+    "os_error",
+    "read_bounded",
+    "read_source",
+    "read_stdin",
+]
 
 # Longest first: the UTF-32-LE BOM starts with the UTF-16-LE one.
 _BOMS = (
@@ -82,14 +90,24 @@ def decode(data: bytes, *, path: str = "<bytes>", encoding: str | None = None) -
         return _decode_legacy(data, path, utf8_error)
 
 
+#: The largest input read by default, in bytes. Linting holds several copies of a text and
+#: its layout in memory (docs/performance.md), so a platform must bound what a submission
+#: can cost; pass `limit=None` for no bound, or a smaller one.
+DEFAULT_INPUT_LIMIT = 64 * 1024 * 1024
+
+
 def read_source(
-    path: str | os.PathLike[str], *, encoding: str | None = None, limit: int | None = None
+    path: str | os.PathLike[str],
+    *,
+    encoding: str | None = None,
+    limit: int | None = DEFAULT_INPUT_LIMIT,
 ) -> Source:
     """Read and decode one file; any failure is an `InputError` naming it.
 
     The file is opened without blocking and checked to be a regular file before reading, so a
-    fifo or a device given by mistake is an error rather than a hang. With `limit`, a larger
-    file is refused before it is read.
+    fifo or a device given by mistake is an error rather than a hang. A file over `limit`
+    bytes (default `DEFAULT_INPUT_LIMIT`) is refused from its size before anything is read,
+    so a huge or sparse file costs no memory.
     """
     name = os.fspath(path)
     return decode(read_bounded(name, limit), path=name, encoding=encoding)
@@ -132,12 +150,20 @@ def read_bounded(
     return data
 
 
-def read_stdin(*, name: str = "<stdin>", encoding: str | None = None) -> Source:
-    """Read all of standard input as bytes and decode it like a file called `name`."""
+def read_stdin(
+    *,
+    name: str = "<stdin>",
+    encoding: str | None = None,
+    limit: int | None = DEFAULT_INPUT_LIMIT,
+) -> Source:
+    """Read standard input as bytes and decode it like a file called `name`; more than
+    `limit` bytes is refused after reading at most `limit + 1`."""
     try:
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read() if limit is None else sys.stdin.buffer.read(limit + 1)
     except OSError as exc:
         raise os_error(exc, name) from None
+    if limit is not None and len(data) > limit:
+        raise InputError(f"input too large (over {limit} bytes)", path=name)
     return decode(data, path=name, encoding=encoding)
 
 
