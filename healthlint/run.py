@@ -345,7 +345,8 @@ def _fixed(
     from healthlint.results import fix as fixing
 
     text, fail_on = source.text, session.config.fail_on
-    new_text, applied = fixing.apply_fixes(text, findings, fixing.fixes_of(session.linter.rules))
+    fixes = fixing.fixes_of(session.linter.rules)
+    new_text, applied = fixing.apply_fixes(text, findings, fixes, format=fmt)
     if not applied:
         return [Linted(name, text, findings, fail_on=fail_on, **kind)]
     if mode == "diff":

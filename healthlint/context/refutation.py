@@ -1,13 +1,14 @@
 """refutation: a claim refuted after it in its sentence (……，这是谣言), or inside a debunk frame:
 a rumour frame before it in its paragraph (网传, 流言：) and a refutation in that paragraph or the
-next (流言：…… / 真相：…… are often two paragraphs)."""
+next (流言：…… / 真相：…… are often two paragraphs). A refutation that is itself negated
+(绝不是谣言) or followed by a confirmation (真相：确实能) refutes nothing."""
 
 from __future__ import annotations
 
-from healthlint.context.base import Cues, Drop, Hit
+from healthlint.context.base import Cues, Drop, Hit, undone
 
 NAME = "refutation"
-CUES = ("refutation", "rumor_frame")
+CUES = ("refutation", "rumor_frame", "negation", "confirmation")
 REASONS = {
     "after": {"zh": "句中其后的“{cue}”驳斥了它", "en": "refuted by “{cue}” later in its sentence"},
     "frame": {"zh": "位于辟谣语境中（“{cue}”……）", "en": "quoted in a debunk frame (“{cue}” …)"},
@@ -17,7 +18,7 @@ REASONS = {
 def drops(hit: Hit, cues: Cues) -> Drop | None:
     analysis, start = hit.analysis, hit.start
     sentence = analysis.layout.sentence_at(start)
-    span = cues["refutation"].first_within(analysis, hit.end, sentence.end)
+    span = _refuting(hit, cues, hit.end, sentence.end)
     if span:
         return Drop(NAME, "after", hit.cue(span))
     paragraphs = analysis.layout.paragraphs
@@ -27,6 +28,14 @@ def drops(hit: Hit, cues: Cues) -> Drop | None:
     if frame is None:
         return None
     refute_end = paragraphs[index + 1][1] if index + 1 < len(paragraphs) else p_end
-    if cues["refutation"].within(analysis, p_start, refute_end):
+    if _refuting(hit, cues, p_start, refute_end):
         return Drop(NAME, "frame", hit.cue(frame))
+    return None
+
+
+def _refuting(hit: Hit, cues: Cues, start: int, end: int) -> tuple[int, int] | None:
+    """The first refutation cue in [start, end) that no confirmation undoes."""
+    for lo, hi in cues["refutation"].occurrences(hit.analysis):
+        if start <= lo and hi <= end and not undone(hit, cues, (lo, hi)):
+            return lo, hi
     return None

@@ -88,15 +88,17 @@ class TextFormatter(Formatter):
         Chinese paragraphs are often one long line, so only `_CONTEXT` characters either side
         are shown.
         """
-        line = line.replace("\t", " ")
         end = end_column if end_column is not None else len(line)
         lo = max(column - 1 - _CONTEXT, 0)
         hi = min(end + _CONTEXT, len(line))
         head = "..." if lo else ""
-        before, flagged = printable(line[lo : column - 1]), printable(line[column - 1 : end])
-        shown = (
-            head + before + flagged + printable(line[end:hi]) + ("..." if hi < len(line) else "")
-        )
+
+        def part(a: int, b: int) -> str:
+            # only the shown part is touched: a long line with many findings stays linear
+            return printable(line[a:b].replace("\t", " "))
+
+        before, flagged = part(lo, column - 1), part(column - 1, end)
+        shown = head + before + flagged + part(end, hi) + ("..." if hi < len(line) else "")
         pad = _width(head + before)
         marks = max(_width(flagged), 1)
         self.stream.write(f"    {shown}\n    {' ' * pad}{self._paint('error', '^' * marks)}\n")

@@ -19,13 +19,14 @@ from healthlint.finding import Finding, Fix
 from healthlint.formatters.base import Report
 from healthlint.formatters.explain import explain_markdown, explain_text, suppression_hint
 from healthlint.formatters.json import JsonFormatter
-from healthlint.results.fix import apply_fixes, fixes_of
+from healthlint.results.fix import Edit, apply_fixes, fixes_of, plan_fixes
 from healthlint.results.verdict import Verdict, assess
 from healthlint.sources.decode import Source, decode
 from healthlint.sources.files import format_for_path
 
 __all__ = [
     "DIRECTIVE",
+    "Edit",
     "Fix",
     "Source",
     "Verdict",
@@ -37,6 +38,7 @@ __all__ = [
     "finding_records",
     "fixes_of",
     "format_for_path",
+    "plan_fixes",
     "suppression_hint",
 ]
 

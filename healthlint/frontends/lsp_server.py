@@ -36,12 +36,13 @@ from healthlint import Config, Finding, HealthlintError, RuleInfo, __version__
 from healthlint.frontends import positions
 from healthlint.frontends._internal import (
     DIRECTIVE,
+    Edit,
     Fix,
-    apply_fixes,
     explain_markdown,
     explain_text,
     fixes_of,
     format_for_path,
+    plan_fixes,
     suppression_hint,
 )
 from healthlint.frontends.service import (
@@ -119,6 +120,7 @@ class _Result:
     index: positions.LineIndex
     diagnostics: list[types.Diagnostic]
     messages: tuple[str, ...] = ()  # configuration errors to show the user once
+    format: str = "text"  # how the document was read: text, markdown or html
 
 
 @dataclass
@@ -218,12 +220,13 @@ class HealthlintServer(LanguageServer):
         index = positions.LineIndex(text, self.encoding)
         rules = {rule.id: rule for rule in linter.rules}
         language = config.language
+        fmt = _format_of(uri, language_id)
         if _excluded(uri, config):
-            return _Result(version, text, [], rules, language, index, [], messages)
-        outcome = lint_document(linter, text, _format_of(uri, language_id))
+            return _Result(version, text, [], rules, language, index, [], messages, fmt)
+        outcome = lint_document(linter, text, fmt)
         diagnostics = [self._diagnostic(f, index, language) for f in outcome.findings]
         return _Result(
-            version, text, outcome.findings, rules, language, index, diagnostics, messages
+            version, text, outcome.findings, rules, language, index, diagnostics, messages, fmt
         )
 
     def _diagnostic(
@@ -343,24 +346,27 @@ class HealthlintServer(LanguageServer):
                 continue
             fix = fixes.get(finding.rule)
             if fix is not None and _wanted(types.CodeActionKind.QuickFix, only):
-                actions.append(self._fix_action(uri, result, finding, diagnostic, fix, words))
+                # the cut `--fix` would make, or none when no cut is certain to read right
+                planned = plan_fixes(result.text, [finding], fixes, format=result.format)
+                if planned:
+                    actions.append(
+                        self._fix_action(uri, result, planned[0], diagnostic, fix, words)
+                    )
             line = index.position(finding.start).line
             if (line, finding.rule) not in suppressed and _wanted(
                 types.CodeActionKind.QuickFix, only
             ):
                 suppressed.add((line, finding.rule))
                 actions.append(self._suppress_action(uri, result, finding, diagnostic, words))
-        _, applied = apply_fixes(result.text, result.findings, fixes)
-        if applied and _wanted(FIX_ALL_KIND, only):
+        planned = plan_fixes(result.text, result.findings, fixes, format=result.format)
+        if planned and _wanted(FIX_ALL_KIND, only):
             edits = [
-                types.TextEdit(
-                    range=_range(index, f.start, f.end), new_text=fixes[f.rule].replacement
-                )
-                for f in applied
+                types.TextEdit(range=_range(index, e.start, e.end), new_text=e.replacement)
+                for e in planned
             ]
             actions.append(
                 types.CodeAction(
-                    title=words["fix_all"].format(count=len(applied)),
+                    title=words["fix_all"].format(count=len(planned)),
                     kind=FIX_ALL_KIND,
                     edit=self._edit(uri, result.version, edits),
                 )
@@ -371,11 +377,12 @@ class HealthlintServer(LanguageServer):
         self,
         uri: str,
         result: _Result,
-        finding: Finding,
+        planned: Edit,
         diagnostic: types.Diagnostic,
         fix: Fix,
         words: dict[str, str],
     ) -> types.CodeAction:
+        finding = planned.finding
         shown = _short(finding.text)
         title = (
             words["replace"].format(text=shown, new=fix.replacement, rule=finding.rule)
@@ -383,7 +390,7 @@ class HealthlintServer(LanguageServer):
             else words["delete"].format(text=shown, rule=finding.rule)
         )
         edit = types.TextEdit(
-            range=_range(result.index, finding.start, finding.end), new_text=fix.replacement
+            range=_range(result.index, planned.start, planned.end), new_text=planned.replacement
         )
         return types.CodeAction(
             title=title,

@@ -121,7 +121,7 @@ def lint_document(linter: Linter, text: str, format: str, *, fix: bool = False) 
     verdict = assess(findings, linter.config)
     if not fix:
         return Outcome(text, findings, verdict, timed_out)
-    fixed, applied = apply_fixes(text, findings, fixes_of(linter.rules))
+    fixed, applied = apply_fixes(text, findings, fixes_of(linter.rules), format=format)
     return Outcome(text, findings, verdict, timed_out, fixed, tuple(applied))
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from healthlint.kinds.base import Compiler, Kind, Option, leftmost_longest, matches
-from healthlint.matching.analysis import Analysis, timed_finditer
+from healthlint.matching.analysis import Analysis
 from healthlint.matching.prefilter import Prefilters
 
 SCOPES = ("sentence", "paragraph")
@@ -78,7 +78,7 @@ class Statistic(Kind):
 
     def _cited(self, analysis: Analysis, lo: int, hi: int) -> bool:
         refs = [
-            m.group("ref") for p in self.markers for m in timed_finditer(p, analysis.text, lo, hi)
+            m.group("ref") for p in self.markers for m in analysis.finditer_between(p, lo, hi)
         ]
         if refs:
             # A marker cites when it names an entry of the numbered reference list. A list
