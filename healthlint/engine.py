@@ -21,7 +21,7 @@ from healthlint.config import Config
 from healthlint.context import register, suppression
 from healthlint.context.base import Cues, Hit
 from healthlint.context.conditions import occurrence
-from healthlint.document import Document
+from healthlint.document import Document, windows
 from healthlint.document.normalize import normalize
 from healthlint.document.segment import Segmenter
 from healthlint.document.sentences import layout
@@ -105,10 +105,31 @@ class Linter:
 
     def check(self, text: str, *, format: str | None = None, path: str | None = None) -> Result:
         """The findings in `text`, as `lint` gives them, with the text's register and the
-        product types it sells (`Result`)."""
-        analysis = self._analyse(text, format or format_for_path(path))
-        findings: dict[tuple[str, int, int], Finding] = {}
+        product types it sells (`Result`).
+
+        A text longer than `windows.WINDOW` characters is analysed window by window (cut at
+        paragraph ends), so memory follows the window, not the text; each window is judged as
+        a document of its own (register, document conditions, the disclaimer), and a
+        document-level finding is reported once."""
+        fmt = format or format_for_path(path)
         timed_out: dict[str, RuleError] = {}
+        if len(text) <= windows.WINDOW or fmt == "html":
+            analysis = self._analyse(text, fmt)
+            found = list(self._findings(analysis, timed_out).values())
+            document, result = analysis.document, self._result(analysis, [])
+        else:
+            found, result = self._check_windows(text, fmt, timed_out)
+            document = Document.parse(text, fmt)
+        kept = sorted(self._unsuppressed(document, found), key=lambda f: f.sort_key)
+        if timed_out:
+            raise RuleTimeoutError(list(timed_out.values()), list(timed_out), kept)
+        return Result(kept, result.register, result.product_types, result.promotional)
+
+    def _findings(
+        self, analysis: Analysis, timed_out: dict[str, RuleError]
+    ) -> dict[tuple[str, int, int], Finding]:
+        """The findings of one analysis, one per category and span, before suppressions."""
+        findings: dict[tuple[str, int, int], Finding] = {}
         for rule, chain, spans in self._candidates(analysis, timed_out):
             for start, end in spans:
                 if context.first_drop(chain, Hit(rule, analysis, start, end), self._cues):
@@ -116,12 +137,32 @@ class Linter:
                 finding = self._finding(rule, analysis, start, end)
                 if finding is not None:
                     _keep(findings, finding)
-        result = sorted(
-            self._unsuppressed(analysis.document, findings.values()), key=lambda f: f.sort_key
-        )
-        if timed_out:
-            raise RuleTimeoutError(list(timed_out.values()), list(timed_out), result)
-        return self._result(analysis, result)
+        return findings
+
+    def _check_windows(
+        self, text: str, fmt: str, timed_out: dict[str, RuleError]
+    ) -> tuple[list[Finding], Result]:
+        """Findings and register of a long text, one window at a time."""
+        found: list[Finding] = []
+        registers: list[str] = []
+        products: dict[str, None] = {}
+        promotional: list[tuple[int, int]] = []
+        documentwide = {r.id for r in self._rules if r.kind in _DOCUMENT_KINDS}
+        reported: set[str] = set()
+        for window in windows.windows(text, fmt):
+            analysis = self._analyse(text[window.start : window.end], fmt)
+            part = self._result(analysis, [])
+            registers.append(part.register)
+            products.update(dict.fromkeys(part.product_types))
+            promotional += [(a + window.start, b + window.start) for a, b in part.promotional]
+            for finding in self._findings(analysis, timed_out).values():
+                if finding.rule in documentwide:
+                    if finding.rule in reported:
+                        continue  # a document-level finding is reported once
+                    reported.add(finding.rule)
+                found.append(_shifted(finding, window))
+        judged = next((r for r in registers if r == register.PROMOTIONAL), registers[0])
+        return found, Result([], judged, tuple(products), tuple(promotional))
 
     def trace(self, text: str, *, format: str | None = None) -> list[Candidate]:
         """Every candidate hit and what each context filter said of it, in text order: why a
@@ -297,6 +338,21 @@ def _keep(findings: dict[tuple[str, int, int], Finding], finding: Finding) -> No
     seen = findings.get(key)
     if seen is None or Severity(finding.severity).rank >= Severity(seen.severity).rank:
         findings[key] = finding
+
+
+#: Kinds whose finding is about the whole document, not about a span.
+_DOCUMENT_KINDS = frozenset({"disclaimer"})
+
+
+def _shifted(finding: Finding, window: windows.Window) -> Finding:
+    """A window's finding, at its place in the whole text (windows start at a line start)."""
+    return replace(
+        finding,
+        start=finding.start + window.start,
+        end=finding.end + window.start,
+        line=finding.line + window.line,
+        end_line=finding.end_line + window.line,
+    )
 
 
 def _key(finding: Finding) -> tuple[str, int, int]:

@@ -41,7 +41,7 @@ _ORDER = (Severity.INFO, Severity.WARNING, Severity.ERROR)
 _RANK = {s: i for i, s in enumerate(_ORDER)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a huge text can hold millions
 class Finding:
     """One problem at exact characters of the text given.
 

@@ -77,9 +77,7 @@ class Statistic(Kind):
         return prefilters.required(self.quantities)
 
     def _cited(self, analysis: Analysis, lo: int, hi: int) -> bool:
-        refs = [
-            m.group("ref") for p in self.markers for m in analysis.finditer_between(p, lo, hi)
-        ]
+        refs = [m.group("ref") for p in self.markers for m in analysis.finditer_between(p, lo, hi)]
         if refs:
             # A marker cites when it names an entry of the numbered reference list. A list
             # whose entries carry no numbers, or that was only partly recognised (some markers
