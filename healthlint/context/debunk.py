@@ -12,7 +12,13 @@ REASONS = {"debunk": {"zh": "全文是辟谣文章（“{cue}”）", "en": "the
 
 
 def drops(hit: Hit, cues: Cues) -> Drop | None:
+    span = hit.analysis.cached(NAME, lambda: _debunking(hit, cues))
+    return Drop(NAME, "debunk", hit.cue(span)) if span else None
+
+
+def _debunking(hit: Hit, cues: Cues) -> tuple[int, int] | None:
+    """The first debunk word of the text that no negation or confirmation undoes."""
     for span in cues["debunk_document"].occurrences(hit.analysis):
         if not undone(hit, cues, span):
-            return Drop(NAME, "debunk", hit.cue(span))
+            return span
     return None

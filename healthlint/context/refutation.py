@@ -5,6 +5,8 @@ next (流言：…… / 真相：…… are often two paragraphs). A refutation 
 
 from __future__ import annotations
 
+import bisect
+
 from healthlint.context.base import Cues, Drop, Hit, undone
 
 NAME = "refutation"
@@ -35,7 +37,10 @@ def drops(hit: Hit, cues: Cues) -> Drop | None:
 
 def _refuting(hit: Hit, cues: Cues, start: int, end: int) -> tuple[int, int] | None:
     """The first refutation cue in [start, end) that no confirmation undoes."""
-    for lo, hi in cues["refutation"].occurrences(hit.analysis):
-        if start <= lo and hi <= end and not undone(hit, cues, (lo, hi)):
-            return lo, hi
+    spans = cues["refutation"].occurrences(hit.analysis)
+    k = bisect.bisect_left(spans, (start, start))
+    while k < len(spans) and spans[k][0] < end:
+        if spans[k][1] <= end and not undone(hit, cues, spans[k]):
+            return spans[k]
+        k += 1
     return None
