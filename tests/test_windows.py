@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from healthlint import Linter
@@ -14,7 +16,7 @@ def test_windows_cover_the_text_and_end_at_paragraph_breaks() -> None:
     text = PARAGRAPH * 50
     cuts = list(windows.windows(text, "text", size=200))
     assert cuts[0].start == 0 and cuts[-1].end == len(text)
-    assert all(a.end == b.start for a, b in zip(cuts, cuts[1:], strict=False))
+    assert all(a.end == b.start for a, b in itertools.pairwise(cuts))
     assert all(text[w.end - 2 : w.end] == "\n\n" for w in cuts[:-1])
     assert [w.line for w in cuts] == [text.count("\n", 0, w.start) for w in cuts]
 
