@@ -214,6 +214,8 @@ class _Cut:
             return lo, f + 1  # [X]，B。 → B。
         if after and after in _TERMINATORS:
             hi = self._sentence_end(f)  # [X]。 → nothing
+            while hi < len(text) and text[hi] in _CLAUSE_MARKS:
+                hi += 1  # [X]。； → nothing: the stray mark has no clause left to close
         return lo, self._line_break_after(lo, hi)
 
     def _neighbour(self, at: int, step: int) -> int:
