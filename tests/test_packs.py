@@ -230,3 +230,30 @@ def test_no_vocabulary_regex_is_a_word_list_in_disguise() -> None:
         if line.startswith(REGEX_PREFIX) and len(line) - len(REGEX_PREFIX) > MAX_REGEX
     ]
     assert long == []
+
+
+def _vocabularies() -> dict[str, set[str]]:
+    return {
+        path.stem: {
+            line for line in path.read_text(encoding="utf-8").splitlines() if line[:1] != "#"
+        }
+        for path in VOCABULARIES
+    }
+
+
+@pytest.mark.parametrize(("pack", "rule"), RULES, ids=RULE_IDS)
+def test_no_inline_list_copies_a_vocabulary(pack: str, rule: dict[str, Any]) -> None:
+    """A list a rule spells out may not copy most of a vocabulary: it should name it (`@name`),
+    so the word list is kept, and sourced, in one place. A few shared common words (手术, 药)
+    are no copy: the rule means those words, not the vocabulary's purpose."""
+    lists = [_strings(rule.get(key)) for key in ("terms", "exceptions")]
+    lists += [_strings(c.get("any")) for c in _conditions(rule)]
+    copied = []
+    for words in lists:
+        literal = {w for w in words if not w.startswith(("@", REGEX_PREFIX))}
+        copied += [
+            (name, sorted(literal & vocabulary))
+            for name, vocabulary in _vocabularies().items()
+            if len(literal & vocabulary) >= max(3, len(vocabulary) / 2)
+        ]
+    assert copied == []
