@@ -30,6 +30,8 @@ CONFIG_NAMES = (".healthlint.yaml", ".healthlint.yml", ".healthlint.toml")
 LANGUAGES = ("zh", "en")
 #: What a platform may say it lints (healthlint.context.register): auto decides per text.
 PROFILES = ("auto", "ad", "article")
+#: When pictures are read (healthlint.images): auto when the images extra is installed.
+IMAGE_MODES = ("auto", "always", "never")
 SEVERITIES = tuple(s.value for s in Severity)
 
 _DEFAULT_WEIGHTS = {
@@ -164,6 +166,12 @@ OPTIONS: Mapping[str, Option] = {
     "respect_gitignore": Option(
         "bool", "skip what .gitignore files ignore, inside a git work tree"
     ),
+    "images": Option(
+        "choice",
+        "read pictures (image files and the local images a Markdown or HTML file shows): "
+        "auto (when the images extra is installed), always or never",
+        IMAGE_MODES,
+    ),
     "inline_config": Option("bool", "honour <!-- healthlint-disable --> comments in the texts"),
     "verdict": Option("verdict", "weights and thresholds of --format report and batch verdicts"),
 }
@@ -222,6 +230,7 @@ class Config:
     exclude: tuple[str, ...] = ()  # gitignore patterns, relative to `base`
     respect_gitignore: bool = True  # skip what .gitignore ignores (inside a git work tree)
     inline_config: bool = True  # honour suppression comments in the linted texts
+    images: str = "auto"  # read pictures: auto (when the extra is installed), always, never
     verdict: VerdictPolicy = field(default_factory=VerdictPolicy)  # see healthlint.verdict
     path: str | None = None  # the file this came from
 

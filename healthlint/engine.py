@@ -194,6 +194,36 @@ class Linter:
         ]
         return sorted(covered, key=lambda c: c.finding.sort_key)
 
+    def code_findings(self, kind: str, content: str | None) -> list[Finding]:
+        """The findings on one scannable code a picture holds (`kind` "qr" or "miniprogram",
+        `content` its decoded text, None when undecoded): one per active rule that reports it.
+        A code has no characters, so each finding is empty at offset 0; the image stage adds
+        where the code is (`Finding.image`)."""
+        found = []
+        for rule in self._rules:
+            if not rule.matcher.reports(kind, content):
+                continue
+            override = self.config.severity.get(rule.id) or self.config.severity.get(rule.category)
+            language = self.config.language
+            found.append(
+                Finding(
+                    rule=rule.id,
+                    category=rule.category,
+                    severity=(Severity(override) if override else rule.severity).value,
+                    message=rule.message(language),
+                    start=0,
+                    end=0,
+                    line=1,
+                    column=1,
+                    end_line=1,
+                    end_column=0,
+                    text="",
+                    suggestion=rule.suggestion(language),
+                    basis=rule.basis,
+                )
+            )
+        return found
+
     def lint_many(
         self, texts: Iterable[str], *, jobs: int | None = None, format: str | None = None
     ) -> Iterator[list[Finding]]:

@@ -41,6 +41,32 @@ _ORDER = (Severity.INFO, Severity.WARNING, Severity.ERROR)
 _RANK = {s: i for i, s in enumerate(_ORDER)}
 
 
+@dataclass(frozen=True, slots=True)
+class ImageSpot:
+    """Where in an image a finding is: the image file, the box of its characters in pixels
+    (left, top, right, bottom; right and bottom exclusive), the recognised text of the line
+    the finding is on, and for a scannable code its decoded content."""
+
+    path: str
+    box: tuple[int, int, int, int]
+    line: str = ""
+    code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImageSummary:
+    """What was read from one image of a linted input: its recognised text as linted (what
+    its findings' offsets count in), text lines kept, lines left unlinted because the
+    recogniser was unsure of them (below `min_confidence`), and codes found."""
+
+    path: str
+    text: str
+    lines: int
+    low_confidence: int
+    codes: int
+    min_confidence: float
+
+
 @dataclass(frozen=True, slots=True)  # slots: a huge text can hold millions
 class Finding:
     """One problem at exact characters of the text given.
@@ -48,6 +74,10 @@ class Finding:
     `start`/`end` are 0-based `str` offsets (end exclusive); `line`/`column` and
     `end_line`/`end_column` are 1-based and count characters, `end_column` pointing at the
     last flagged character. `text` is exactly `source[start:end]`.
+
+    A finding in an image (`image` set) counts its offsets in the image's recognised text,
+    read in reading order and joined into sentences; a finding on a scannable code has no
+    text (start = end = 0) and names the code's content in `image.code`.
     """
 
     rule: str
@@ -64,6 +94,7 @@ class Finding:
     suggestion: str | None = None
     basis: str | None = None
     register: str | None = None  # promotional, advertorial, informational or unmarked
+    image: ImageSpot | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -15,20 +15,26 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from healthlint.config import Config, find_config
 from healthlint.context import register, suppression
 from healthlint.engine import Linter
-from healthlint.errors import HealthlintError, RuleTimeoutError, UsageError
-from healthlint.finding import Finding, Result, RuleInfo
-from healthlint.sources.files import Ignores
+from healthlint.errors import HealthlintError, InputError, RuleTimeoutError, UsageError
+from healthlint.finding import Finding, ImageSummary, Result, RuleInfo
+from healthlint.sources.files import DEFAULT_EXTENSIONS, IMAGE_EXTENSIONS, Ignores, is_image
+
+if TYPE_CHECKING:
+    from healthlint.images.document import Page
 
 #: More files than this are linted by the process pool (one core lints about 600 a second;
 #: starting workers costs about a tenth of a second each).
 POOL_THRESHOLD = 2000
+#: What an image counts for against `POOL_THRESHOLD`: reading one takes about as long as
+#: linting this many texts (bench/images.py), so ten images are worth a pool.
+IMAGE_WEIGHT = 200
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,7 @@ class Overrides:
     fail_on: str | None = None
     respect_gitignore: bool | None = None
     inline_config: bool | None = None
+    images: str | None = None
 
     def apply(self, config: Config) -> Config:
         return config.with_options(
@@ -53,6 +60,7 @@ class Overrides:
             fail_on=self.fail_on,
             respect_gitignore=self.respect_gitignore,
             inline_config=self.inline_config,
+            images=self.images,
         )
 
 
@@ -120,6 +128,7 @@ class Linted:
     fail_on: str = "warning"  # the lowest failing severity of the file's configuration
     register: str = "unmarked"  # of the text as linted (`Result.register`)
     product_types: tuple[str, ...] = ()
+    images: tuple[ImageSummary, ...] = ()  # what was read from the pictures linted with it
 
 
 class Session:
@@ -246,13 +255,20 @@ def lint_paths(
     """Lint files, folders and `-` (standard input) in order; every problem is yielded as an
     error value and the run goes on. `reading.fix` is None, "write" (apply the rules' fixes to
     the files, then lint what is left) or "diff" (compute the fixes, write nothing). `jobs`
-    caps the pool used past `POOL_THRESHOLD` files (default: every core; 1: no pool)."""
+    caps the pool used past `POOL_THRESHOLD` files, an image counting `IMAGE_WEIGHT` (default:
+    every core; 1: no pool)."""
     tally = tally if tally is not None else Tally()
     items = _inputs(sessions, paths, tally, reading.stdin_name)
-    head = list(itertools.islice(items, POOL_THRESHOLD + 1))
+    head: list[_Item] = []
+    weight = 0
+    for item in items:
+        head.append(item)
+        weight += IMAGE_WEIGHT if not isinstance(item, HealthlintError) and is_image(item[1]) else 1
+        if weight > POOL_THRESHOLD:
+            break
     work = itertools.chain(head, items)
     job = (sessions, reading)
-    if len(head) > POOL_THRESHOLD and jobs != 1 and "-" not in paths:
+    if weight > POOL_THRESHOLD and jobs != 1 and "-" not in paths:
         from healthlint.parallel import ordered_map
 
         results: Iterable[list[Linted | HealthlintError]] = ordered_map(_lint, job, work, jobs)
@@ -273,6 +289,16 @@ def list_inputs(sessions: Sessions, paths: Sequence[str]) -> Iterator[str | Heal
         yield item if isinstance(item, HealthlintError) else item[1]
 
 
+def reads_images(config: Config) -> bool:
+    """Whether a run with `config` reads pictures: `images: always`, or `auto` with the
+    images extra installed (found without importing it)."""
+    if config.images == "auto":
+        from healthlint.images.reader import extra_installed
+
+        return extra_installed()
+    return config.images == "always"
+
+
 #: One unit of work: an error found while listing, or (config, path or "-").
 _Item = tuple[Config, str] | HealthlintError
 
@@ -282,7 +308,8 @@ def _inputs(
 ) -> Iterator[_Item]:
     """Standard input as "-", files in order, each with its configuration; errors as values so
     the run goes on. One discovery walks every path, so a file named twice or reached twice is
-    linted once."""
+    linted once. Folders give up their pictures only to a run that reads images; a picture
+    named with `images: never` is left out like an excluded file."""
     from healthlint.sources.files import Discovery
 
     discovery = Discovery()
@@ -297,8 +324,15 @@ def _inputs(
             yield (session.config, "-")
             continue
         ignores = session.ignores
-        for found in discovery.walk(path, ignores):
-            yield found if isinstance(found, HealthlintError) else (session.config, str(found))
+        pictures = reads_images(session.config)
+        extensions = (*DEFAULT_EXTENSIONS, *IMAGE_EXTENSIONS) if pictures else DEFAULT_EXTENSIONS
+        for found in discovery.walk(path, ignores, extensions=extensions):
+            if isinstance(found, HealthlintError):
+                yield found
+            elif is_image(found) and session.config.images == "never":
+                tally.excluded.append(str(found))
+            else:
+                yield (session.config, str(found))
         tally.excluded += ignores.left_out
 
 
@@ -318,18 +352,94 @@ def _lint_one(session: Session, path: str, reading: Reading) -> list[Linted | He
     from healthlint.sources.decode import read_source, read_stdin
     from healthlint.sources.files import input_format
 
+    if path != "-" and reading.input_format is None and is_image(path):
+        return _lint_picture(session, path)
     name = (reading.stdin_name or "-") if path == "-" else path
     if path == "-":
         source = read_stdin(name=name, encoding=reading.encoding)
     else:
         source = read_source(path, encoding=reading.encoding)
     fmt = input_format(name, reading.input_format)
-    result, problems = session.check(source.text, format=fmt, name=name)
-    kind = {"register": result.register, "product_types": result.product_types}
+    pages, problems = _shown_pages(session, source.text, fmt, path)
+    result, more = _check(session, source.text, fmt, name, pages)
+    problems += more
+    kind = {
+        "register": result.register,
+        "product_types": result.product_types,
+        "images": tuple(p.summary() for p in pages),
+    }
     if reading.fix is None:
         linted = Linted(name, source.text, result.findings, fail_on=session.config.fail_on, **kind)
         return [*problems, linted]
-    return [*problems, *_fixed(session, source, name, fmt, result.findings, reading.fix, kind)]
+    fixed = _fixed(session, source, name, fmt, result.findings, reading.fix, kind, pages)
+    return [*problems, *fixed]
+
+
+def _lint_picture(session: Session, path: str) -> list[Linted | HealthlintError]:
+    """An image file on its own: its recognised text linted as plain text, and its codes."""
+    page = _read_page(path)
+    result, problems = _check(session, "", "text", path, [page])
+    linted = Linted(
+        path,
+        page.text,
+        result.findings,
+        fail_on=session.config.fail_on,
+        register=result.register,
+        product_types=result.product_types,
+        images=(page.summary(),),
+    )
+    return [*problems, linted]
+
+
+def _read_page(path: str) -> Page:
+    """One picture read by the process's image reader; a missing extra is this input's
+    error (with how to install it), so the rest of the run goes on."""
+    from healthlint.images.document import Page, shared_reader
+
+    try:
+        return Page.read(shared_reader(), path)
+    except UsageError as exc:
+        raise InputError(exc.message, path=path) from None
+
+
+def _shown_pages(
+    session: Session, text: str, fmt: str, path: str
+) -> tuple[list[Page], list[HealthlintError]]:
+    """The local pictures a Markdown or HTML file shows, read, when the run reads images;
+    a picture that cannot be read is an error of its own and the document is linted without
+    it."""
+    if path == "-" or fmt not in ("markdown", "html") or not reads_images(session.config):
+        return [], []
+    from healthlint.document.embeds import image_addresses
+    from healthlint.images.document import local_images
+
+    pages: list[Page] = []
+    problems: list[HealthlintError] = []
+    for image in local_images(image_addresses(text, fmt), path):
+        try:
+            pages.append(_read_page(image))
+        except HealthlintError as exc:
+            problems.append(exc)
+    return pages, problems
+
+
+def _check(
+    session: Session, text: str, fmt: str, name: str, pages: Sequence[Page]
+) -> tuple[Result, list[HealthlintError]]:
+    """`Session.check` on `text` and the pictures it shows, linted as one text: findings in
+    a picture point at its pixels, and each scannable code in a picture is checked too."""
+    if not pages:
+        return session.check(text, format=fmt, name=name)
+    from healthlint.images.document import Combined
+
+    combined = Combined(text, tuple(pages))
+    result, problems = session.check(combined.text, format=fmt, name=name)
+    findings = combined.relocate(result.findings)
+    for page in pages:
+        for code in page.image.codes:
+            found = session.linter.code_findings(code.kind, code.data)
+            findings += [page.on_code(f, code) for f in found]
+    return replace(result, findings=findings), problems
 
 
 def _fixed(
@@ -340,21 +450,24 @@ def _fixed(
     findings: list[Finding],
     mode: str,
     kind: dict[str, Any],
+    pages: Sequence[Page],
 ) -> list[Linted | HealthlintError]:
-    """Apply the rules' fixes: write them and lint what is left, or only show them."""
+    """Apply the rules' fixes (to the document's own text: a picture is never changed):
+    write them and lint what is left, or only show them."""
     from healthlint.results import fix as fixing
 
     text, fail_on = source.text, session.config.fail_on
     fixes = fixing.fixes_of(session.linter.rules)
-    new_text, applied = fixing.apply_fixes(text, findings, fixes, format=fmt)
+    own = [f for f in findings if f.image is None]
+    new_text, applied = fixing.apply_fixes(text, own, fixes, format=fmt)
     if not applied:
         return [Linted(name, text, findings, fail_on=fail_on, **kind)]
     if mode == "diff":
         diff = fixing.unified_diff(name, text, new_text)
         return [Linted(name, text, findings, len(applied), diff, fail_on, **kind)]
     fixing.write_fixed(source, new_text)
-    result, problems = session.check(new_text, format=fmt, name=name)
-    kind = {"register": result.register, "product_types": result.product_types}
+    result, problems = _check(session, new_text, fmt, name, pages)
+    kind = {**kind, "register": result.register, "product_types": result.product_types}
     return [
         *problems,
         Linted(name, new_text, result.findings, len(applied), fail_on=fail_on, **kind),

@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "healthlint"
 #: The stages in data-flow order; a module belongs to the first entry its name starts with.
 STAGES: tuple[tuple[str, ...], ...] = (
     ("healthlint.errors", "healthlint.finding", "healthlint.parallel", "healthlint.version"),
-    ("healthlint.sources",),
+    ("healthlint.sources", "healthlint.images"),  # pictures are a source of text
     ("healthlint.config",),
     ("healthlint.document",),
     ("healthlint.matching",),
@@ -27,7 +27,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("healthlint.engine", "healthlint"),  # the package root: the public API over the engine
     ("healthlint.results",),
     ("healthlint.run", "healthlint.formatters"),
-    ("healthlint.frontends", "healthlint.images", "healthlint.__main__"),
+    ("healthlint.frontends", "healthlint.__main__"),
 )
 
 

@@ -72,7 +72,7 @@ def test_nothing_linted_is_exit_2(capsys, tmp_path: Path, make: str) -> None:
     folder = tmp_path / "content"
     folder.mkdir()
     if make == "unsupported":
-        (folder / "photo.png").write_bytes(b"\x89PNG")
+        (folder / "photo.bmp").write_bytes(b"BM")
     if make == "excluded":
         (folder / "a.md").write_text(CLAIM, encoding="utf-8")
         (tmp_path / ".healthlint.yaml").write_text("exclude: [content/]\n", encoding="utf-8")

@@ -178,6 +178,7 @@ def test_cli_json_is_a_list_of_findings_with_path(cli: Callable[..., tuple]) -> 
     data = json.loads(out)
     fields = {"path", "rule", "category", "severity", "message", "start", "end", "line"}
     fields |= {"column", "end_line", "end_column", "text", "suggestion", "basis", "register"}
+    fields |= {"image"}
     assert data and all(set(item) == fields for item in data)
     text = (EXAMPLES / "stem-cell-poi.txt").read_text(encoding="utf-8")
     assert all(text[d["start"] : d["end"]] == d["text"] for d in data)

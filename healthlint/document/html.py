@@ -171,6 +171,11 @@ def mask(text: str) -> Masked:
     return Masked(prose, tuple(builder.headings))
 
 
+def tags(text: str) -> Iterator[_Tag]:
+    """The start and end tags of `text` in order (none inside comments or raw text)."""
+    return (token for token in _tokens(text) if isinstance(token, _Tag))
+
+
 def _tokens(text: str) -> Iterator[_Tag | _Markup | _RawText]:
     """The markup tokens of `text` in order; whatever lies between them is text."""
     at = text.find("<")
@@ -363,13 +368,13 @@ def _shown_values(text: str, tag: _Tag) -> Iterator[tuple[int, int]]:
     values = tag.attributes
     for name in SHOWN_ATTRIBUTES & values.keys():
         yield from _non_empty(values[name])
-    if tag.name == "input" and _value_of(text, tag, "type").lower() in BUTTON_INPUTS:
+    if tag.name == "input" and attribute(text, tag, "type").lower() in BUTTON_INPUTS:
         yield from _non_empty(values.get("value"))
     if tag.name == "meta":
-        kind = (_value_of(text, tag, "name") or _value_of(text, tag, "property")).lower()
+        kind = (attribute(text, tag, "name") or attribute(text, tag, "property")).lower()
         if kind in SHOWN_META:
             yield from _non_empty(values.get("content"))
-    if tag.name in ("a", "area") and _value_of(text, tag, "href").lower().startswith(
+    if tag.name in ("a", "area") and attribute(text, tag, "href").lower().startswith(
         CONTACT_SCHEMES
     ):
         yield from _non_empty(values.get("href"))
@@ -380,7 +385,7 @@ def _non_empty(span: tuple[int, int] | None) -> Iterator[tuple[int, int]]:
         yield span
 
 
-def _value_of(text: str, tag: _Tag, name: str) -> str:
+def attribute(text: str, tag: _Tag, name: str) -> str:
     """An attribute's value as written (entities left alone), or "" when absent."""
     span = tag.attributes.get(name)
     return "" if span is None else text[span[0] : span[1]].strip()

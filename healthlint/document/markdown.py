@@ -32,19 +32,14 @@ _INLINE = re.compile(
     r"|(?P<opener>!?\[)"
     r"|(?P<emphasis>\*+|~~|(?<![A-Za-z0-9])_{1,3}|_{1,3}(?![A-Za-z0-9]))"
 )
+_CODE_SPAN = re.compile(r"(`+)[\s\S]*?\1")
 _REF_DEFINITION = re.compile(r"^ {0,3}\[[^\]\r\n]+\]:[ \t]*\S+.*$", re.MULTILINE)
 
 
 def mask(text: str) -> Masked:
     """Blank everything in `text` that is Markdown syntax or non-prose, keeping its length."""
-    spans: list[tuple[int, int]] = []
     headings: list[tuple[int, int]] = []
-    front = _FRONT_MATTER.match(text)
-    if front:
-        spans.append(front.span())
-    _scan_blocks(text, front.end() if front else 0, spans, headings)
-    spans.extend(m.span() for m in _REF_DEFINITION.finditer(text))
-    masked = blank(text, spans)
+    masked = _blocks_blanked(text, headings)
     inline: list[tuple[int, int]] = []
     breaks: list[int] = []
     for m in _INLINE.finditer(masked):
@@ -57,6 +52,25 @@ def mask(text: str) -> Masked:
         else:
             inline.append(m.span())
     return Masked(blank(masked, inline, breaks=breaks), tuple(headings))
+
+
+def without_code(text: str) -> str:
+    """`text` with front matter, code blocks, reference definitions and code spans blanked
+    (same length): where the images a Markdown file shows are looked for."""
+    masked = _blocks_blanked(text, [])
+    return blank(masked, (m.span() for m in _CODE_SPAN.finditer(masked)))
+
+
+def _blocks_blanked(text: str, headings: list[tuple[int, int]]) -> str:
+    """`text` with front matter, code blocks, block markers and reference definitions blanked;
+    the heading lines found are added to `headings`."""
+    spans: list[tuple[int, int]] = []
+    front = _FRONT_MATTER.match(text)
+    if front:
+        spans.append(front.span())
+    _scan_blocks(text, front.end() if front else 0, spans, headings)
+    spans.extend(m.span() for m in _REF_DEFINITION.finditer(text))
+    return blank(text, spans)
 
 
 def _scan_blocks(

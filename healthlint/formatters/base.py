@@ -8,19 +8,53 @@ from typing import TextIO
 
 from healthlint.config import Config
 from healthlint.errors import HealthlintError
-from healthlint.finding import Finding, RuleInfo
+from healthlint.finding import Finding, ImageSummary, RuleInfo
 
 
 @dataclass(frozen=True)
 class Report:
-    """The findings of one linted file, with the source text to quote from, and what kind of
-    text it is (`healthlint.finding.Result`)."""
+    """The findings of one linted file, with the source text to quote from, what kind of
+    text it is (`healthlint.finding.Result`) and the pictures read with it."""
 
     path: str
     source: str
     findings: Sequence[Finding]
     register: str = "unmarked"
     product_types: tuple[str, ...] = ()
+    images: tuple[ImageSummary, ...] = ()
+
+    def path_of(self, finding: Finding) -> str:
+        """The file a finding is in: its picture's for a finding in one."""
+        return finding.image.path if finding.image else self.path
+
+    def text_of(self, finding: Finding) -> str:
+        """The text a finding's offsets count in: a picture's recognised text for a finding
+        in one, else the source."""
+        if finding.image is None:
+            return self.source
+        return next((i.text for i in self.images if i.path == finding.image.path), "")
+
+
+def box_text(finding: Finding, language: str = "zh") -> str:
+    """Where in its picture a finding is, for people: the box in pixels, and for a code its
+    content."""
+    assert finding.image is not None
+    left, top, right, bottom = finding.image.box
+    box = f"({left}, {top})–({right}, {bottom})"
+    if finding.image.line:  # characters it read, not a code
+        return f"图片区域 {box} 像素" if language == "zh" else f"picture area {box} px"
+    code = finding.image.code
+    if language == "zh":
+        return f"图片中的码 {box} 像素：" + (code if code is not None else "无法解码")
+    return f"code in the picture at {box} px: " + (code if code is not None else "not decoded")
+
+
+def unread_note(image: ImageSummary, language: str = "zh") -> str:
+    """What a report says of a picture's lines read too unsurely to lint."""
+    n, threshold = image.low_confidence, image.min_confidence
+    if language == "zh":
+        return f"{image.path}：{n} 行文字识别置信度低于 {threshold}，未检查。"
+    return f"{image.path}: {n} line(s) recognised with confidence below {threshold}, not linted."
 
 
 class Formatter:

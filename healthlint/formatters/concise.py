@@ -19,7 +19,7 @@ def line(path: str, f: Finding) -> str:
 class ConciseFormatter(Formatter):
     def file(self, report: Report) -> None:
         for finding in report.findings:
-            self.stream.write(line(report.path, finding) + "\n")
+            self.stream.write(line(report.path_of(finding), finding) + "\n")
 
     def finish(self, reports: Sequence[Report]) -> None:
         if not self.quiet:

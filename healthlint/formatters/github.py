@@ -52,4 +52,4 @@ class GithubFormatter(Formatter):
 
     def file(self, report: Report) -> None:
         for f in report.findings:
-            self.stream.write(annotation(report.path, f, report.source) + "\n")
+            self.stream.write(annotation(report.path_of(f), f, report.text_of(f)) + "\n")

@@ -30,8 +30,9 @@ def issues(reports: Sequence[Report]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for report in reports:
-        path = os.fsencode(repository_path(report.path).as_posix()).decode("utf-8", "replace")
         for f in report.findings:
+            shown = repository_path(report.path_of(f)).as_posix()
+            path = os.fsencode(shown).decode("utf-8", "replace")
             base = hashlib.sha256(
                 f"{path}\0{f.rule}\0{fingerprint(f, report.source)}".encode()
             ).hexdigest()

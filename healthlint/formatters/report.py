@@ -2,7 +2,9 @@
 
 `--format json` stays what tools already parse, a flat list of findings; a moderation queue
 needs a decision per document instead: `path`, `verdict` (pass, review, reject), `score`, the
-text's `register` and `product_types` (what it is and what it sells) and the `findings`.
+text's `register` and `product_types` (what it is and what it sells), the `findings`, and
+the `images` read with it (each one's recognised `text`, which its findings' offsets count
+in, and how many `lines`, `low_confidence` lines left unlinted and `codes` it held).
 Clean documents are listed too, with verdict pass, so every input has an answer.
 The thresholds are the `verdict` configuration (see `healthlint.verdict`).
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import asdict
 from typing import Any
 
 from healthlint.formatters.base import Formatter, Report
@@ -26,6 +29,7 @@ def document(report: Report, config: Any) -> dict[str, Any]:
         "register": report.register,
         "product_types": list(report.product_types),
         "findings": [f.to_dict() for f in report.findings],
+        "images": [asdict(image) for image in report.images],
     }
 
 

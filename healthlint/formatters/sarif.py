@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from healthlint.errors import HealthlintError
-from healthlint.finding import Finding, RuleInfo
-from healthlint.formatters.base import Formatter, Report
+from healthlint.finding import Finding, ImageSummary, RuleInfo
+from healthlint.formatters.base import Formatter, Report, box_text, unread_note
 from healthlint.formatters.escape import json_safe
 from healthlint.formatters.explain import explain_markdown, explain_text, summary
 from healthlint.formatters.links import REPOSITORY, category_url, rule_url
@@ -124,6 +124,14 @@ def _result(
     message = finding.message
     if finding.suggestion:
         message = f"{message} {finding.suggestion}"
+    region: dict[str, Any] = {**utf16_region(finding, source), "snippet": {"text": finding.text}}
+    properties: dict[str, Any] = {"category": finding.category}
+    if finding.image is not None:  # a region of the recognised text, named by its box
+        region["message"] = {"text": box_text(finding, "en")}
+        properties["box"] = list(finding.image.box)
+        if not finding.image.line:  # a code: no characters
+            region = {"startLine": 1, "message": region["message"]}
+            properties["code"] = finding.image.code
     result: dict[str, Any] = {
         "ruleId": finding.rule,
         "level": LEVELS[getattr(finding.severity, "value", finding.severity)],
@@ -132,17 +140,23 @@ def _result(
             {
                 "physicalLocation": {
                     "artifactLocation": artifact_location(path),
-                    "region": {**utf16_region(finding, source), "snippet": {"text": finding.text}},
+                    "region": region,
                 }
             }
         ],
-        "properties": {"category": finding.category},
+        "properties": properties,
     }
     if finding.rule in index:
         result["ruleIndex"] = index[finding.rule]
     if source is not None:
         result["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint(finding, source)}
     return result
+
+
+def _unread(image: ImageSummary) -> dict[str, Any]:
+    """A picture whose unsure lines were left unlinted, as a note of the invocation."""
+    location = {"physicalLocation": {"artifactLocation": artifact_location(image.path)}}
+    return {"level": "note", "message": {"text": unread_note(image, "en")}, "locations": [location]}
 
 
 def _notification(error: HealthlintError) -> dict[str, Any]:
@@ -168,10 +182,12 @@ def sarif_log(
     lists the `problems` (inputs that could not be linted)."""
     descriptors = [_descriptor(r) for r in rules]
     index = {d["id"]: i for i, d in enumerate(descriptors)}
-    results = [_result(f, r.path, r.source, index) for r in reports for f in r.findings]
+    reports = list(reports)
+    results = [_result(f, r.path_of(f), r.text_of(f), index) for r in reports for f in r.findings]
+    notes = [_unread(i) for r in reports for i in r.images if i.low_confidence]
     invocation = {
         "executionSuccessful": not problems,
-        "toolExecutionNotifications": [_notification(p) for p in problems],
+        "toolExecutionNotifications": [_notification(p) for p in problems] + notes,
     }
     return {
         "$schema": SCHEMA_URI,

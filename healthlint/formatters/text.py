@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from healthlint.document.model import line_starts
-from healthlint.formatters.base import Formatter, Report
+from healthlint.formatters.base import Formatter, Report, box_text, unread_note
 from healthlint.formatters.escape import printable
 
 _COLORS = {"error": "31", "warning": "33", "info": "36", "dim": "2", "bold": "1"}
@@ -52,19 +52,29 @@ class TextFormatter(Formatter):
     def file(self, report: Report) -> None:
         source = report.source
         starts = line_starts(source) if report.findings else ()
-        path = printable(report.path)
+        language = self.config.language if self.config else "zh"
         for f in report.findings:
-            where = self._paint("bold", f"{path}:{f.line}:{f.column}")
+            path = printable(report.path_of(f))
+            on_code = f.image is not None and not f.image.line  # a code has no line
+            place = path if on_code else f"{path}:{f.line}:{f.column}"
+            where = self._paint("bold", place)
             severity = self._paint(f.severity, f.severity)
             self.stream.write(f"{where}: {severity} [{f.rule}] {printable(f.message)}\n")
-            if 0 < f.line <= len(starts):
-                end = f.end_column if f.end_line == f.line else None
+            end = f.end_column if f.end_line == f.line else None
+            if f.image is not None:  # the recognised line, then where it is in the picture
+                if f.image.line:
+                    self._quote(f.image.line, f.column, end)
+                self.stream.write(f"    {self._paint('dim', printable(box_text(f, language)))}\n")
+            elif 0 < f.line <= len(starts):
                 self._quote(_line(source, starts, f.line), f.column, end)
             if f.suggestion:
                 label = self._paint("dim", self.words["suggestion"])
                 self.stream.write(f"    {label} {f.suggestion}\n")
             if f.basis:
                 self.stream.write(f"    {self._paint('dim', self.words['basis'])} {f.basis}\n")
+        for image in report.images:
+            if image.low_confidence:
+                self.stream.write(printable(unread_note(image, language)) + "\n")
 
     def finish(self, reports: Sequence[Report]) -> None:
         if self.quiet:

@@ -81,6 +81,12 @@ def _input_options(group: Any) -> None:
         help="lint what .gitignore files ignore, too",
     )
     group.add_argument(
+        "--images",
+        choices=("auto", "always", "never"),
+        help="read pictures and the local images documents show (default: auto, when the "
+        "images extra is installed)",
+    )
+    group.add_argument(
         "--show-files", action="store_true", help="list the files that would be linted, and stop"
     )
     group.add_argument(
@@ -160,6 +166,7 @@ def main(argv: Sequence[str]) -> int:
         fail_on=args.fail_on,
         respect_gitignore=args.respect_gitignore,
         inline_config=args.inline_config,
+        images=args.images,
     )
     configs = Configs(args.config, isolated=args.isolated, overrides=overrides)
     if args.show_config:
@@ -295,7 +302,14 @@ class _Run:
         else:
             threshold = Severity(result.fail_on).rank
             self.failing |= any(Severity(f.severity).rank >= threshold for f in findings)
-        report = Report(result.name, result.text, findings, result.register, result.product_types)
+        report = Report(
+            result.name,
+            result.text,
+            findings,
+            result.register,
+            result.product_types,
+            result.images,
+        )
         if not self.args.diff:
             self.formatter.file(report)
         return report

@@ -55,6 +55,11 @@ class _Raw:
     chars: tuple[tuple[str, tuple[tuple[float, float], ...]], ...]
 
 
+def extra_installed() -> bool:
+    """Whether the images extra is installed, found without importing any of it."""
+    return all(importlib.util.find_spec(name) is not None for name in _NEEDED)
+
+
 def _model_files() -> dict[str, Path]:
     """The det, cls and rec ONNX models inside the installed rapidocr package."""
     spec = importlib.util.find_spec("rapidocr")
@@ -85,8 +90,7 @@ class ImageReader:
     def __init__(self, *, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> None:
         if not 0.0 <= min_confidence <= 1.0:
             raise UsageError(f"min_confidence must be between 0 and 1, not {min_confidence}")
-        missing = [name for name in _NEEDED if importlib.util.find_spec(name) is None]
-        if missing:
+        if not extra_installed():
             raise UsageError(INSTALL_HINT)
         self.min_confidence = min_confidence
         self._lock = threading.Lock()

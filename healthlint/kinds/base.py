@@ -72,6 +72,11 @@ class Kind(ABC):
         unknown (the rule is always checked)."""
         return None
 
+    def reports(self, kind: str, content: str | None) -> bool:
+        """Whether a scannable code in a picture (`kind` "qr" or "miniprogram", `content`
+        decoded or None) is a finding of this rule; only the `code` kind says yes."""
+        return False
+
 
 #: The option of the kinds whose hits may not start inside a longer word (`outside`).
 NOT_WITHIN = Option(

@@ -52,7 +52,13 @@ def _context(source: str, start: int, end: int) -> tuple[str, str]:
 
 
 def fingerprint(finding: Finding, source: str) -> str:
-    """A short hash of rule, flagged text and context; stable when lines move."""
+    """A short hash of rule, flagged text and context; stable when lines move. In a picture
+    the context is the recognised line, or for a code its content, and the picture's name."""
+    if finding.image is not None:
+        spot = finding.image
+        name = os.path.basename(spot.path)
+        data = "\x1f".join((finding.rule, name, spot.line, finding.text, spot.code or ""))
+        return hashlib.sha256(data.encode("utf-8")).hexdigest()[:20]
     before, after = _context(source, finding.start, finding.end)
     flagged = "".join(finding.text.split())
     data = "\x1f".join((finding.rule, before, flagged, after))

@@ -26,6 +26,8 @@ from healthlint.sources.decode import os_error
 DEFAULT_EXTENSIONS = (".md", ".markdown", ".txt", ".html", ".htm")
 _SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__"})
 FORMATS = ("text", "markdown", "html")
+#: Pictures the image reader takes (healthlint.images).
+IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp", ".gif")
 _EXTENSIONS = {
     ".md": "markdown",
     ".markdown": "markdown",
@@ -37,8 +39,13 @@ _EXTENSIONS = {
 }
 
 
+def is_image(path: str | os.PathLike[str]) -> bool:
+    """Whether a file name is a picture's (`IMAGE_EXTENSIONS`), read by the image reader."""
+    return os.path.splitext(os.fspath(path))[1].lower() in IMAGE_EXTENSIONS
+
+
 def format_for_path(path: str | os.PathLike[str] | None) -> str:
-    """The input format a file name implies; plain text when unknown."""
+    """The text format a file name implies; plain text when unknown."""
     if path is None:
         return "text"
     return _EXTENSIONS.get(os.path.splitext(os.fspath(path))[1].lower(), "text")
@@ -177,10 +184,17 @@ class Discovery:
         self.ignores = Ignores()
 
     def walk(
-        self, given: str | os.PathLike[str], ignores: Ignores | None = None
+        self,
+        given: str | os.PathLike[str],
+        ignores: Ignores | None = None,
+        *,
+        extensions: Sequence[str] | None = None,
     ) -> Iterator[Path | InputError]:
-        """The files to lint under one path given, in order, and an error for each bad one."""
+        """The files to lint under one path given, in order, and an error for each bad one;
+        `extensions` (default: the discovery's) are those looked for in folders."""
         self.ignores = ignores or Ignores()
+        if extensions is not None:
+            self.extensions = tuple(e.lower() for e in extensions)
         name = os.fspath(given)
         if not name:  # Path("") would silently mean the current folder
             yield InputError("empty path")
