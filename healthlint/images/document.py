@@ -146,17 +146,19 @@ def local_images(addresses: Sequence[str], document: str) -> list[str]:
     return list(found)
 
 
-_shared: ImageReader | None = None
+_shared: tuple[int, ImageReader] | None = None
 _shared_lock = threading.Lock()
 
 
 def shared_reader() -> ImageReader:
-    """The process's one `ImageReader` (its engine is about 300 MB: one per process)."""
+    """The process's one `ImageReader` (its engine is about 300 MB: one per process). A
+    forked pool worker builds its own: an ONNX Runtime session copied over a fork has lost
+    its threads and would hang."""
     global _shared
     with _shared_lock:
-        if _shared is None:
-            _shared = ImageReader()
-        return _shared
+        if _shared is None or _shared[0] != os.getpid():
+            _shared = (os.getpid(), ImageReader())
+        return _shared[1]
 
 
 def _pixels(box: Box) -> tuple[int, int, int, int]:
