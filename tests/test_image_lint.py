@@ -222,7 +222,7 @@ def test_unsure_lines_are_counted_and_said(in_tmp: Path, capsys, monkeypatch) ->
     code, out, _ = run(capsys, "--format", "report", "p.png")
     (image,) = json.loads(out)[0]["images"]
     assert image["low_confidence"] > 0 and image["min_confidence"] == 0.9999
-    code, out, _ = run(capsys, "p.png")
+    _, out, _ = run(capsys, "p.png")
     assert f"p.png：{image['low_confidence']} 行文字识别置信度低于 0.9999，未检查。" in out
     _code, out, _ = run(capsys, "--format", "sarif", "p.png")
     notes = json.loads(out)["runs"][0]["invocations"][0]["toolExecutionNotifications"]
