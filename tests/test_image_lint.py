@@ -219,7 +219,7 @@ def test_unsure_lines_are_counted_and_said(in_tmp: Path, capsys, monkeypatch) ->
 
     render.lines_poster(list(render.SENTENCES[:4]), 24, "photo", seed=1).image.save("p.png")
     monkeypatch.setattr(document, "_shared", (os.getpid(), ImageReader(min_confidence=0.9999)))
-    code, out, _ = run(capsys, "--format", "report", "p.png")
+    _, out, _ = run(capsys, "--format", "report", "p.png")
     (image,) = json.loads(out)[0]["images"]
     assert image["low_confidence"] > 0 and image["min_confidence"] == 0.9999
     _, out, _ = run(capsys, "p.png")
