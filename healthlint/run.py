@@ -268,7 +268,7 @@ def lint_paths(
             break
     work = itertools.chain(head, items)
     job = (sessions, reading)
-    if weight > POOL_THRESHOLD and jobs != 1 and "-" not in paths:
+    if weight > POOL_THRESHOLD and jobs != 1 and "-" not in paths and not _engine_loaded():
         from healthlint.parallel import ordered_map
 
         results: Iterable[list[Linted | HealthlintError]] = ordered_map(_lint, job, work, jobs)
@@ -281,6 +281,15 @@ def lint_paths(
                 tally.fixes += result.fixed
                 tally.fixed_files += bool(result.fixed)
             yield result
+
+
+def _engine_loaded() -> bool:
+    """Whether this process already runs an OCR engine: a forked worker's copy of it would
+    hang (ONNX Runtime's threads do not survive a fork), so such a process lints alone."""
+    import sys
+
+    document = sys.modules.get("healthlint.images.document")
+    return document is not None and document._shared is not None
 
 
 def list_inputs(sessions: Sessions, paths: Sequence[str]) -> Iterator[str | HealthlintError]:
