@@ -203,13 +203,12 @@ class Linter:
         for rule in self._rules:
             if not rule.matcher.reports(kind, content):
                 continue
-            override = self.config.severity.get(rule.id) or self.config.severity.get(rule.category)
             language = self.config.language
             found.append(
                 Finding(
                     rule=rule.id,
                     category=rule.category,
-                    severity=(Severity(override) if override else rule.severity).value,
+                    severity=self._configured(rule, rule.severity).value,
                     message=rule.message(language),
                     start=0,
                     end=0,
@@ -308,9 +307,7 @@ class Linter:
         severity = rule.severity
         if any(occurrence(c, analysis, start, end) for c in rule.escalate):
             severity = severity.raised()
-        override = self.config.severity.get(rule.id) or self.config.severity.get(rule.category)
-        if override:
-            severity = Severity(override)
+        severity = self._configured(rule, severity)
         line, column = document.position(source_start)
         end_line, end_column = document.position(source_end - 1)
         language = self.config.language
@@ -340,14 +337,18 @@ class Linter:
         )
         return Result(findings, found.document, found.product_types, promotional)
 
+    def _configured(self, rule: Rule, severity: Severity) -> Severity:
+        """`severity`, unless the configuration sets one for the rule or its category."""
+        override = self.config.severity.get(rule.id) or self.config.severity.get(rule.category)
+        return Severity(override) if override else severity
+
     def _info(self, rule: Rule) -> RuleInfo:
         language = self.config.language
-        override = self.config.severity.get(rule.id) or self.config.severity.get(rule.category)
         return RuleInfo(
             id=rule.id,
             kind=rule.kind,
             category=rule.category,
-            severity=Severity(override or rule.severity).value,
+            severity=self._configured(rule, rule.severity).value,
             message=rule.message(language),
             basis=rule.basis,
             suggestion=rule.suggestion(language),

@@ -12,6 +12,7 @@ the process pool behind `Linter.lint_many`. Nothing here prints: problems come b
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 from collections.abc import Iterable, Iterator, Sequence
@@ -146,6 +147,11 @@ class Session:
         self.config = config
         self.linter = Linter(config, cache_dir=self.cache_dir)
         self.exclude = tuple(exclude)  # the command line's, relative to the current folder
+
+    @functools.cached_property
+    def reads_images(self) -> bool:
+        """Whether this session's run reads pictures (`reads_images`), asked once."""
+        return reads_images(self.config)
 
     @property
     def rules(self) -> tuple[RuleInfo, ...]:
@@ -288,8 +294,8 @@ def _engine_loaded() -> bool:
     hang (ONNX Runtime's threads do not survive a fork), so such a process lints alone."""
     import sys
 
-    document = sys.modules.get("healthlint.images.document")
-    return document is not None and document._shared is not None
+    document = sys.modules.get("healthlint.images.document")  # never imported: nothing read
+    return document is not None and document.engine_loaded()
 
 
 def list_inputs(sessions: Sessions, paths: Sequence[str]) -> Iterator[str | HealthlintError]:
@@ -333,7 +339,7 @@ def _inputs(
             yield (session.config, "-")
             continue
         ignores = session.ignores
-        pictures = reads_images(session.config)
+        pictures = session.reads_images
         extensions = (*DEFAULT_EXTENSIONS, *IMAGE_EXTENSIONS) if pictures else DEFAULT_EXTENSIONS
         for found in discovery.walk(path, ignores, extensions=extensions):
             if isinstance(found, HealthlintError):
@@ -417,7 +423,7 @@ def _shown_pages(
     """The local pictures a Markdown or HTML file shows, read, when the run reads images;
     a picture that cannot be read is an error of its own and the document is linted without
     it."""
-    if path == "-" or fmt not in ("markdown", "html") or not reads_images(session.config):
+    if path == "-" or fmt not in ("markdown", "html") or not session.reads_images:
         return [], []
     from healthlint.document.embeds import image_addresses
     from healthlint.images.document import local_images

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from images import require_extra
 
 from healthlint import Linter
 from healthlint.frontends.cli import main
@@ -46,12 +47,7 @@ DISCLAIMER = "本文仅供科普参考，具体用药请遵医嘱。"
 
 @pytest.fixture(scope="module", autouse=True)
 def needs_extra() -> None:
-    for name in ("rapidocr", "onnxruntime", "cv2", "PIL", "numpy", "segno"):
-        pytest.importorskip(
-            name, reason=f"the images extra is not installed ({name}): pip install -e '.[dev]'"
-        )
-    if render is None or render.find_font() is None:
-        pytest.skip("no CJK font to draw test posters: apt-get install fonts-noto-cjk")
+    require_extra()
 
 
 @pytest.fixture(scope="module")

@@ -173,6 +173,8 @@ def test_join_lines_puts_a_space_between_latin_words() -> None:
 
 # --- the reader: extra and font needed ----------------------------------------------------
 
+from images import require_extra  # noqa: E402
+
 try:  # the poster renderer needs Pillow, which only the images extra brings
     from images import render
 except ImportError:
@@ -180,13 +182,7 @@ except ImportError:
 
 
 def _needs_extra() -> None:
-    """Skip, saying why, unless the images extra and a CJK font are both there."""
-    for name in ("rapidocr", "onnxruntime", "cv2", "PIL", "numpy", "segno"):
-        pytest.importorskip(
-            name, reason=f"the images extra is not installed ({name}): pip install -e '.[dev]'"
-        )
-    if render is None or render.find_font() is None:
-        pytest.skip("no CJK font to draw test posters: apt-get install fonts-noto-cjk")
+    require_extra()
 
 
 @pytest.fixture(scope="module")

@@ -150,6 +150,11 @@ _shared: tuple[int, ImageReader] | None = None
 _shared_lock = threading.Lock()
 
 
+def engine_loaded() -> bool:
+    """Whether this process has built its reader (whose engine a fork must not copy)."""
+    return _shared is not None and _shared[0] == os.getpid()
+
+
 def shared_reader() -> ImageReader:
     """The process's one `ImageReader` (its engine is about 300 MB: one per process). A
     forked pool worker builds its own: an ONNX Runtime session copied over a fork has lost
