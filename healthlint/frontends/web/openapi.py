@@ -92,13 +92,40 @@ _FINDING = {
         "line": {"type": "integer", "minimum": 1},
         "column": {"type": "integer", "minimum": 1},
         "end_line": {"type": "integer", "minimum": 1},
-        "end_column": {"type": "integer", "minimum": 1},
+        "end_column": {"type": "integer", "minimum": 0, "description": "0: a code, no text"},
         "text": {"type": "string", "description": "exactly text[start:end]"},
         "suggestion": {"type": ["string", "null"]},
         "basis": {"type": ["string", "null"]},
         "register": {
             "enum": ["promotional", "advertorial", "informational", "unmarked", None],
             "description": "whether the finding's paragraph promotes something",
+        },
+        "image": {
+            "description": "where in a picture the finding is (null for text): offsets then "
+            "count in the picture's recognised text",
+            "oneOf": [
+                {"type": "null"},
+                {
+                    "type": "object",
+                    "required": ["path", "box", "line", "code"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "path": {"type": "string"},
+                        "box": {
+                            "type": "array",
+                            "items": {"type": "integer", "minimum": 0},
+                            "minItems": 4,
+                            "maxItems": 4,
+                            "description": "pixels: left, top, right, bottom (exclusive)",
+                        },
+                        "line": {"type": "string", "description": "the recognised line"},
+                        "code": {
+                            "type": ["string", "null"],
+                            "description": "a scannable code's decoded content",
+                        },
+                    },
+                },
+            ],
         },
     },
 }
